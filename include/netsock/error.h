@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file netsock/error.h
+ * @brief Error codes that mirror Python's exception classes.
+ *
+ * Every call that can fail returns an ns_err: NS_OK (0) on success, or the
+ * code of the Python exception class that the same failure raises in Python.
+ * The return value decides success; the per-thread "last error" record only
+ * describes the most recent failure on the calling thread and is not reset
+ * by calls that succeed.
+ *
+ * @defgroup error Errors
+ * @{
+ */
+#ifndef NETSOCK_ERROR_H
+#define NETSOCK_ERROR_H
+
+#include <stdbool.h>
+
+#include <netsock/export.h>
+
+NS_BEGIN_DECL
+
+/*
+ * The one table of error classes: code, value, parent class, Python name.
+ * Values are fixed forever: new classes are only ever appended.
+ * NS_OK as a parent means "no parent": a root of the hierarchy.
+ */
+#define NS_ERROR_CLASSES(XX)                                                   \
+  XX(NS_ERR_OS, 1, NS_OK, "OSError")                                           \
+  XX(NS_ERR_BLOCKING_IO, 2, NS_ERR_OS, "BlockingIOError")                      \
+  XX(NS_ERR_CHILD_PROCESS, 3, NS_ERR_OS, "ChildProcessError")                  \
+  XX(NS_ERR_CONNECTION, 4, NS_ERR_OS, "ConnectionError")                       \
+  XX(NS_ERR_BROKEN_PIPE, 5, NS_ERR_CONNECTION, "BrokenPipeError")              \
+  XX(NS_ERR_CONNECTION_ABORTED, 6, NS_ERR_CONNECTION,                          \
+     "ConnectionAbortedError")                                                 \
+  XX(NS_ERR_CONNECTION_REFUSED, 7, NS_ERR_CONNECTION,                          \
+     "ConnectionRefusedError")                                                 \
+  XX(NS_ERR_CONNECTION_RESET, 8, NS_ERR_CONNECTION, "ConnectionResetError")    \
+  XX(NS_ERR_FILE_EXISTS, 9, NS_ERR_OS, "FileExistsError")                      \
+  XX(NS_ERR_FILE_NOT_FOUND, 10, NS_ERR_OS, "FileNotFoundError")                \
+  XX(NS_ERR_INTERRUPTED, 11, NS_ERR_OS, "InterruptedError")                    \
+  XX(NS_ERR_IS_A_DIRECTORY, 12, NS_ERR_OS, "IsADirectoryError")                \
+  XX(NS_ERR_NOT_A_DIRECTORY, 13, NS_ERR_OS, "NotADirectoryError")              \
+  XX(NS_ERR_PERMISSION, 14, NS_ERR_OS, "PermissionError")                      \
+  XX(NS_ERR_PROCESS_LOOKUP, 15, NS_ERR_OS, "ProcessLookupError")               \
+  XX(NS_ERR_TIMEOUT, 16, NS_ERR_OS, "TimeoutError")                            \
+  XX(NS_ERR_HERROR, 17, NS_ERR_OS, "herror")                                   \
+  XX(NS_ERR_GAIERROR, 18, NS_ERR_OS, "gaierror")                               \
+  XX(NS_ERR_VALUE, 19, NS_OK, "ValueError")                                    \
+  XX(NS_ERR_OVERFLOW, 20, NS_OK, "OverflowError")                              \
+  XX(NS_ERR_MEMORY, 21, NS_OK, "MemoryError")
+
+/** An error code: NS_OK, or one Python exception class. */
+typedef enum ns_err {
+  NS_OK = 0,
+#define NS_ERR_ENUM_ROW(code, value, parent, name) code = value,
+  NS_ERROR_CLASSES(NS_ERR_ENUM_ROW)
+#undef NS_ERR_ENUM_ROW
+} ns_err;
+
+/**
+ * The Python class name of an error code, as Python prints it.
+ *
+ * @param code an ns_err value.
+ * @return "ConnectionRefusedError", "TimeoutError", "gaierror", ...; "OK" for
+ *         NS_OK and "UnknownError" for a value that is no code. Never NULL.
+ * Python: `type(exc).__name__`
+ * @since 1.0
+ */
+NS_EXTERN const char *ns_error_name(ns_err code);
+
+/**
+ * Whether `code` is `base` or one of its subclasses.
+ *
+ * Every OS error (everything but ValueError, OverflowError and
+ * MemoryError) is an NS_ERR_OS; the four connection errors are
+ * NS_ERR_CONNECTION. NS_OK is only NS_OK.
+ *
+ * @param code the error to classify.
+ * @param base the class to test against.
+ * @return true when `isinstance(exc, base)` would be true in Python.
+ * Python: `isinstance(exc, base)`
+ * @since 1.0
+ */
+NS_EXTERN bool ns_error_is(ns_err code, ns_err base);
+
+/**
+ * The class CPython gives to an OSError carrying `errnum` (PEP 3151).
+ *
+ * Public so that programs can classify the errors of their own system
+ * calls the way libnetsock does.
+ *
+ * @param errnum an errno value.
+ * @return NS_OK for 0, the matching subclass, or NS_ERR_OS for every errno
+ *         that has no subclass (and for negative or unknown values).
+ * Python: `type(OSError(errnum, '')).__name__`
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_error_from_errno(int errnum);
+
+/**
+ * The code of the last failure on the calling thread.
+ * @return the ns_err last returned as a failure on this thread, or NS_OK if
+ *         no call has failed on it yet (or since ns_error_clear()).
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_error_last_code(void);
+
+/**
+ * The system error number of the last failure on the calling thread.
+ *
+ * @return the errno for OS errors, the EAI_* value for gaierror, the
+ *         h_errno value for herror, and 0 where Python's exception has no
+ *         errno: a libnetsock timeout ("timed out", unlike a kernel
+ *         ETIMEDOUT), ValueError, OverflowError, MemoryError.
+ * Python: `exc.errno` (None is 0)
+ * @since 1.0
+ */
+NS_EXTERN int ns_error_last_errno(void);
+
+/**
+ * The operation that failed last on the calling thread, as Python names it.
+ * @return a static string such as "connect" or "recv"; "" when none.
+ * @since 1.0
+ */
+NS_EXTERN const char *ns_error_last_operation(void);
+
+/**
+ * The message of the last failure on the calling thread, exactly as
+ * Python's `str(exc)` prints it: "[Errno 111] Connection refused",
+ * "timed out", "[Errno -2] Name or service not known".
+ *
+ * The text lives in a per-thread buffer: no allocation, valid until the
+ * next failure on the same thread.
+ * @return the message; "" when no call has failed. Never NULL.
+ * Python: `str(exc)`
+ * @since 1.0
+ */
+NS_EXTERN const char *ns_error_last_message(void);
+
+/**
+ * Forget the last failure on the calling thread.
+ * @since 1.0
+ */
+NS_EXTERN void ns_error_clear(void);
+
+NS_END_DECL
+
+/** @} */
+#endif /* NETSOCK_ERROR_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file netsock/export.h
+ * @brief The export macro and the C++ linkage guards.
+ */
+#ifndef NETSOCK_EXPORT_H
+#define NETSOCK_EXPORT_H
+
+/*
+ * NS_EXTERN marks every public declaration. The library is built with
+ * hidden visibility, so anything without it stays internal. NS_BUILDING is
+ * defined while the library itself compiles; NS_STATIC reaches consumers of
+ * the static library through its CMake target and pkg-config file.
+ */
+#if defined(_WIN32)
+#  if defined(NS_STATIC)
+#    define NS_EXTERN
+#  elif defined(NS_BUILDING)
+#    define NS_EXTERN __declspec(dllexport)
+#  else
+#    define NS_EXTERN __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define NS_EXTERN __attribute__((visibility("default")))
+#else
+#  define NS_EXTERN
+#endif
+
+#ifdef __cplusplus
+#  define NS_BEGIN_DECL extern "C" {
+#  define NS_END_DECL }
+#else
+#  define NS_BEGIN_DECL
+#  define NS_END_DECL
+#endif
+
+#endif /* NETSOCK_EXPORT_H */

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file netsock/netsock.h
+ * @brief libnetsock: Python's socket API for C. Include only this header.
+ */
+#ifndef NETSOCK_NETSOCK_H
+#define NETSOCK_NETSOCK_H
+
+#include <netsock/export.h>
+#include <netsock/version.h>
+#include <netsock/error.h>
+#include <netsock/addr.h>
+#include <netsock/socket.h>
+
+#endif /* NETSOCK_NETSOCK_H */

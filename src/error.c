@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Error classes, their names and hierarchy, errno classification, and the
+ * per-thread record of the last failure.
+ */
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *ns_error_name(ns_err code)
+{
+  switch (code) {
+  case NS_OK:
+    return "OK";
+#define NS_ERR_NAME_ROW(c, value, parent, name)                                \
+  case c:                                                                      \
+    return name;
+    NS_ERROR_CLASSES(NS_ERR_NAME_ROW)
+#undef NS_ERR_NAME_ROW
+  }
+  return "UnknownError";
+}
+
+static ns_err parent_of(ns_err code)
+{
+  switch (code) {
+#define NS_ERR_PARENT_ROW(c, value, parent, name)                              \
+  case c:                                                                      \
+    return parent;
+    NS_ERROR_CLASSES(NS_ERR_PARENT_ROW)
+#undef NS_ERR_PARENT_ROW
+  case NS_OK:
+    break;
+  }
+  return NS_OK;
+}
+
+bool ns_error_is(ns_err code, ns_err base)
+{
+  if (code == base)
+    return true;
+  /* Walk up to the root; the table is at most three levels deep. */
+  for (ns_err c = parent_of(code); c != NS_OK; c = parent_of(c))
+    if (c == base)
+      return true;
+  return false;
+}
+
+/*
+ * PEP 3151's errno -> subclass map, as CPython builds it in
+ * Objects/exceptions.c; every other errno is a plain OSError.
+ * tests/data/errno_classes.txt, generated from python3, checks it.
+ */
+ns_err ns_error_from_errno(int errnum)
+{
+  switch (errnum) {
+  case 0:
+    return NS_OK;
+  case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+  case EWOULDBLOCK:
+#endif
+  case EALREADY:
+  case EINPROGRESS:
+    return NS_ERR_BLOCKING_IO;
+  case ECHILD:
+    return NS_ERR_CHILD_PROCESS;
+  case EPIPE:
+  case ESHUTDOWN:
+    return NS_ERR_BROKEN_PIPE;
+  case ECONNABORTED:
+    return NS_ERR_CONNECTION_ABORTED;
+  case ECONNREFUSED:
+    return NS_ERR_CONNECTION_REFUSED;
+  case ECONNRESET:
+    return NS_ERR_CONNECTION_RESET;
+  case EEXIST:
+    return NS_ERR_FILE_EXISTS;
+  case ENOENT:
+    return NS_ERR_FILE_NOT_FOUND;
+  case EINTR:
+    return NS_ERR_INTERRUPTED;
+  case EISDIR:
+    return NS_ERR_IS_A_DIRECTORY;
+  case ENOTDIR:
+    return NS_ERR_NOT_A_DIRECTORY;
+  case EACCES:
+  case EPERM:
+    return NS_ERR_PERMISSION;
+  case ESRCH:
+    return NS_ERR_PROCESS_LOOKUP;
+  case ETIMEDOUT:
+    return NS_ERR_TIMEOUT;
+  default:
+    return NS_ERR_OS;
+  }
+}
+
+/* ---- the last failure, per thread --------------------------------------- */
+
+/*
+ * A fixed-size record: recording a failure never allocates and never
+ * formats. The message is formatted on first read, so a program that spins
+ * on BlockingIOError pays only for a few stores.
+ */
+enum { MESSAGE_SIZE = 256 };
+
+static _Thread_local struct last_error {
+  ns_err code;
+  int sys_errno;
+  const char *op;
+  const char *fixed; /* a literal message, or NULL to format from errno */
+  bool formatted;
+  char text[MESSAGE_SIZE];
+} last;
+
+static ns_err record(ns_err code, const char *op, int sys_errno,
+                     const char *fixed)
+{
+  last.code = code;
+  last.sys_errno = sys_errno;
+  last.op = op;
+  last.fixed = fixed;
+  last.formatted = false;
+  return code;
+}
+
+ns_err ns__fail_errno(const char *op, int errnum)
+{
+  return record(ns_error_from_errno(errnum), op, errnum, NULL);
+}
+
+ns_err ns__fail_msg(ns_err code, const char *op, const char *message)
+{
+  return record(code, op, 0, message);
+}
+
+ns_err ns__fail_gai(const char *op, int eai, int errnum)
+{
+  if (eai == EAI_SYSTEM)
+    return ns__fail_errno(op, errnum);
+  return record(NS_ERR_GAIERROR, op, eai, NULL);
+}
+
+ns_err ns__fail_herror(const char *op, int h_err)
+{
+  return record(NS_ERR_HERROR, op, h_err, NULL);
+}
+
+ns_err ns__fail_timeout(const char *op)
+{
+  return record(NS_ERR_TIMEOUT, op, 0, "timed out");
+}
+
+ns_err ns__fail_null(const char *op, const char *what)
+{
+  return record(NS_ERR_VALUE, op, 0, what);
+}
+
+ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last.text, sizeof last.text, fmt, ap);
+  va_end(ap);
+  record(code, op, 0, NULL);
+  last.formatted = true;
+  return code;
+}
+
+/* strerror's English text, as Python prints it whatever LC_MESSAGES says. */
+static const char *errno_text(int errnum)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+  return strerrordesc_np(errnum);
+#else
+  static _Thread_local char buf[128];
+  return strerror_r(errnum, buf, sizeof buf) == 0 ? buf : NULL;
+#endif
+}
+
+static const char *system_text(ns_err code, int sys_errno)
+{
+  if (code == NS_ERR_GAIERROR)
+    return gai_strerror(sys_errno);
+  if (code == NS_ERR_HERROR)
+    return hstrerror(sys_errno);
+  return errno_text(sys_errno);
+}
+
+const char *ns_error_last_message(void)
+{
+  if (last.code == NS_OK)
+    return "";
+  if (last.fixed)
+    return last.fixed;
+  if (!last.formatted) {
+    const char *text = system_text(last.code, last.sys_errno);
+    if (text)
+      snprintf(last.text, sizeof last.text, "[Errno %d] %s", last.sys_errno,
+               text);
+    else
+      snprintf(last.text, sizeof last.text, "[Errno %d] Unknown error %d",
+               last.sys_errno, last.sys_errno);
+    last.formatted = true;
+  }
+  return last.text;
+}
+
+ns_err ns_error_last_code(void)
+{
+  return last.code;
+}
+
+int ns_error_last_errno(void)
+{
+  return last.sys_errno;
+}
+
+const char *ns_error_last_operation(void)
+{
+  return last.op ? last.op : "";
+}
+
+void ns_error_clear(void)
+{
+  record(NS_OK, NULL, 0, NULL);
+}

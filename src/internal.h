@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the library's files share and nobody else sees: the handle's layout
+ * and the ns__ helpers. Compiled with _GNU_SOURCE (set by CMake) for
+ * accept4, MSG_NOSIGNAL and SOCK_CLOEXEC.
+ */
+#ifndef NETSOCK_INTERNAL_H
+#define NETSOCK_INTERNAL_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "netsock/netsock.h"
+
+/* Timeouts are kept as nanoseconds: -1 none, 0 non-blocking, > 0 a limit. */
+#define NS__TIMEOUT_NONE_NS ((int64_t)-1)
+
+/*
+ * The handle. Kept small (at most 64 bytes, asserted in socket.c): one
+ * allocation per socket, nothing per call.
+ *
+ * With a timeout, the descriptor stays blocking and the kernel's
+ * SO_RCVTIMEO/SO_SNDTIMEO enforce it, so a call that can complete costs one
+ * system call. rcv_kernel_ns/snd_kernel_ns remember what the kernel holds
+ * now, since a retry after EINTR shortens it to the time left; they are
+ * atomics because one thread may receive while another sends.
+ */
+struct ns_socket {
+  int fd;
+  int family;
+  int type;
+  int proto;
+  int64_t timeout_ns;
+  _Atomic int64_t rcv_kernel_ns;
+  _Atomic int64_t snd_kernel_ns;
+};
+
+/* ---- error.c: recording a failure (the return value is the code) ------- */
+
+/* An OS failure: the class comes from errnum. */
+ns_err ns__fail_errno(const char *op, int errnum);
+/* A failure with a fixed message (a string literal, not copied). */
+ns_err ns__fail_msg(ns_err code, const char *op, const char *message);
+/* A getaddrinfo failure; EAI_SYSTEM is reported as errno's class. */
+ns_err ns__fail_gai(const char *op, int eai, int errnum);
+/* A gethostby* failure: herror carrying h_errno. */
+ns_err ns__fail_herror(const char *op, int h_err);
+/* The library's own timeout: TimeoutError "timed out", errno 0. */
+ns_err ns__fail_timeout(const char *op);
+/* A NULL handle: Python's closed socket, "[Errno 9] Bad file descriptor". */
+#define ns__fail_handle(op) ns__fail_errno((op), EBADF)
+/* A NULL buffer with a non-zero length, or another NULL argument. */
+ns_err ns__fail_null(const char *op, const char *what);
+/* A failure whose message is formatted now (errno 0), for rare paths. */
+ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- socket.c ------------------------------------------------------------ */
+
+/* Wrap a descriptor the library owns in a handle; closes fd on failure. */
+ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
+                       int proto, int64_t timeout_ns, const char *op);
+
+/* ---- addr.c --------------------------------------------------------------- */
+
+/* Check an address given to an operation; explains an empty one. */
+ns_err ns__addr_check(const ns_addr *addr, const char *op);
+
+/* ---- resolve.c ------------------------------------------------------------ */
+
+/* Resolve a host name for one family into *out, keeping out's port. */
+ns_err ns__resolve_host(ns_addr *out, int family, const char *host,
+                        const char *op);
+
+/* ---- timeout.c ------------------------------------------------------------- */
+
+/* The deadline of one call: 0 when the socket has no timeout. */
+typedef struct ns__deadline {
+  int64_t at_ns;
+} ns__deadline;
+
+int64_t ns__now_ns(void);
+int64_t ns__default_timeout_ns(void);
+
+/*
+ * Start a call that may block: take the deadline, and put the socket's
+ * full timeout back into the kernel if a retry had shortened it. `which`
+ * is SO_RCVTIMEO or SO_SNDTIMEO. Inline, and free when there is no
+ * timeout; no system call in the common case either way.
+ */
+ns_err ns__call_begin_timed(ns_socket *s, ns__deadline *dl, int which,
+                            const char *op);
+
+static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
+                                    const char *op)
+{
+  if (s->timeout_ns <= 0) {
+    dl->at_ns = 0;
+    return NS_OK;
+  }
+  return ns__call_begin_timed(s, dl, which, op);
+}
+
+/*
+ * Decide after a failed system call (errno holds why): NS_OK means "call
+ * it again" (EINTR, or a kernel timer that fired before the deadline, with
+ * the kernel's timeout cut to the time left); anything else is the error
+ * to return, already recorded.
+ */
+ns_err ns__call_retry(ns_socket *s, ns__deadline *dl, int which, int flags,
+                      const char *op);
+
+/*
+ * Before continuing a call that made partial progress (sendall): fail with
+ * a timeout if the deadline has passed, else cut the kernel's timeout to
+ * the time left.
+ */
+ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
+                         const char *op);
+
+/* Wait until fd is ready for `events` (poll(2)) or the deadline passes. */
+ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,
+                   const char *op);
+
+/* Put a timeout into the kernel as SO_RCVTIMEO or SO_SNDTIMEO. */
+int ns__set_kernel_timeout(int fd, int which, int64_t ns);
+
+/* Convert seconds to the internal form, with Python's checks. */
+ns_err ns__timeout_from_seconds(double seconds, int64_t *out, const char *op);
+
+#endif /* NETSOCK_INTERNAL_H */

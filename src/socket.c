@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The handle: creation, close and the accessors.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* One allocation per socket, and a small one. */
+_Static_assert(sizeof(struct ns_socket) <= 64,
+               "struct ns_socket must stay within 64 bytes");
+
+ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
+                       int proto, int64_t timeout_ns, const char *op)
+{
+  ns_socket *s = malloc(sizeof *s);
+  if (!s) {
+    close(fd);
+    return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");
+  }
+  s->fd = fd;
+  s->family = family;
+  s->type = type;
+  s->proto = proto;
+  s->timeout_ns = timeout_ns;
+  /* A new socket's kernel timers are unset; ns__call_begin sets them. */
+  atomic_init(&s->rcv_kernel_ns, 0);
+  atomic_init(&s->snd_kernel_ns, 0);
+  *out = s;
+  return NS_OK;
+}
+
+ns_err ns_socket_create(ns_socket **out, int family, int type, int proto)
+{
+  if (!out)
+    return ns__fail_null("socket", "socket(): out is NULL");
+  *out = NULL;
+  int64_t timeout = (type & SOCK_NONBLOCK) ? 0 : ns__default_timeout_ns();
+  int base_type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int fd = socket(family, base_type | SOCK_CLOEXEC |
+                              (timeout == 0 ? SOCK_NONBLOCK : 0),
+                  proto);
+  if (fd < 0)
+    return ns__fail_errno("socket", errno);
+  return ns__socket_wrap(out, fd, family, base_type, proto, timeout,
+                         "socket");
+}
+
+ns_err ns_close(ns_socket *s)
+{
+  if (!s)
+    return NS_OK;
+  int rc = close(s->fd);
+  int err = errno;
+  free(s);
+  /* Linux releases the descriptor even when close() reports EINTR, and
+     Python ignores ECONNRESET from close(): neither is worth a failure. */
+  if (rc != 0 && err != EINTR && err != ECONNRESET)
+    return ns__fail_errno("close", err);
+  return NS_OK;
+}
+
+int ns_fileno(const ns_socket *s)
+{
+  return s ? s->fd : -1;
+}
+
+int ns_family(const ns_socket *s)
+{
+  return s ? s->family : -1;
+}
+
+int ns_socktype(const ns_socket *s)
+{
+  return s ? s->type : -1;
+}
+
+int ns_proto(const ns_socket *s)
+{
+  return s ? s->proto : -1;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Socket options, raw and as ints. SO_RCVTIMEO and SO_SNDTIMEO belong to
+ * ns_settimeout(): set behind its back, they are overwritten by the next
+ * call that has a timeout.
+ */
+#include "internal.h"
+
+ns_err ns_setsockopt(ns_socket *s, int level, int name, const void *value,
+                     size_t len)
+{
+  if (!s)
+    return ns__fail_handle("setsockopt");
+  if (!value && len)
+    return ns__fail_null("setsockopt", "value is NULL with a non-zero length");
+  if (len > (socklen_t)-1 / 2)
+    return ns__fail_msg(NS_ERR_OVERFLOW, "setsockopt", "option too long");
+  if (setsockopt(s->fd, level, name, value, (socklen_t)len) != 0)
+    return ns__fail_errno("setsockopt", errno);
+  return NS_OK;
+}
+
+ns_err ns_getsockopt(ns_socket *s, int level, int name, void *value,
+                     size_t *len)
+{
+  if (!s)
+    return ns__fail_handle("getsockopt");
+  if (!len || (!value && *len))
+    return ns__fail_null("getsockopt", "value or length is NULL");
+  socklen_t n = *len > (socklen_t)-1 / 2 ? (socklen_t)-1 / 2 : (socklen_t)*len;
+  if (getsockopt(s->fd, level, name, value, &n) != 0)
+    return ns__fail_errno("getsockopt", errno);
+  *len = n;
+  return NS_OK;
+}
+
+ns_err ns_setsockopt_int(ns_socket *s, int level, int name, int value)
+{
+  return ns_setsockopt(s, level, name, &value, sizeof value);
+}
+
+ns_err ns_getsockopt_int(ns_socket *s, int level, int name, int *out)
+{
+  if (!out)
+    return ns__fail_null("getsockopt", "out is NULL");
+  int value = 0;
+  size_t len = sizeof value;
+  ns_err err = ns_getsockopt(s, level, name, &value, &len);
+  if (!err)
+    *out = value;
+  return err;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every test program shares: cmocka, assertions that print the
+ * library's error detail, fd accounting around each case, and loopback
+ * fixtures on ports the kernel picks.
+ */
+#ifndef NETSOCK_TEST_H
+#define NETSOCK_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <netsock/netsock.h>
+
+/* Fail the test, printing the error's class and message, unless NS_OK. */
+#define assert_ns_ok(expr)                                                     \
+  ns_test_check((expr), NS_OK, #expr, __FILE__, __LINE__)
+
+/* Fail the test unless `expr` returns exactly `code`. */
+#define assert_ns_err(expr, code)                                              \
+  ns_test_check((expr), (code), #expr, __FILE__, __LINE__)
+
+/* Fail unless the last error's message is exactly `text`. */
+#define assert_last_message(text)                                              \
+  assert_string_equal(ns_error_last_message(), (text))
+
+void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
+                   int line);
+
+/* The number of open descriptors of this process (/proc/self/fd). */
+int ns_test_fd_count(void);
+
+/*
+ * A cmocka case wrapped in fd accounting: the case fails if it leaves a
+ * descriptor open. Every test case in this project uses it.
+ */
+int ns_test_fd_setup(void **state);
+int ns_test_fd_teardown(void **state);
+#define NS_TEST(fn)                                                            \
+  cmocka_unit_test_setup_teardown(fn, ns_test_fd_setup, ns_test_fd_teardown)
+
+/* Is ::1 usable here? IPv6 tests skip when not. */
+int ns_test_have_ipv6(void);
+
+/* A loopback address of `family` (AF_INET or AF_INET6) with port 0. */
+ns_addr ns_test_loopback(int family);
+
+/* A listening TCP socket on loopback, on a port the kernel chose. */
+ns_socket *ns_test_listener(int family, ns_addr *bound_out);
+
+/* A connected TCP pair over loopback of `family`. */
+void ns_test_tcp_pair(int family, ns_socket **client, ns_socket **server);
+
+/* A connected pair of `type` (SOCK_STREAM or SOCK_DGRAM) over AF_UNIX. */
+void ns_test_unix_pair(int type, ns_socket **a, ns_socket **b);
+
+/* An AF_UNIX path unique to this process, in a private temp directory. */
+const char *ns_test_unix_path(const char *name);
+void ns_test_unix_cleanup(void);
+
+/* Seconds since some fixed point, from CLOCK_MONOTONIC. */
+double ns_test_now(void);
+
+#endif /* NETSOCK_TEST_H */
