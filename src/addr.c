@@ -303,6 +303,8 @@ ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len)
   }
   char ip_text[INET_ADDRSTRLEN];
   struct in_addr ip;
+  if (memchr(host, ':', host_len))
+    return ns__fail_msg(NS_ERR_VALUE, op, "IPv6 address needs [brackets]");
   if (host_len == 0 || host_len >= sizeof ip_text ||
       memchr(host, '\0', host_len))
     return ns__fail_msg(NS_ERR_VALUE, op, "invalid IPv4 address");

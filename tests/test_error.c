@@ -1,2 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* Error classes, names, hierarchy, errno classification, last-error detail. */
 #include "ns_test.h"
-int main(void){return 0;}
+
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static void test_error__names_match_python(void **state)
+{
+  (void)state;
+  assert_string_equal(ns_error_name(NS_OK), "OK");
+  assert_string_equal(ns_error_name(NS_ERR_OS), "OSError");
+  assert_string_equal(ns_error_name(NS_ERR_CONNECTION_REFUSED),
+                      "ConnectionRefusedError");
+  assert_string_equal(ns_error_name(NS_ERR_TIMEOUT), "TimeoutError");
+  assert_string_equal(ns_error_name(NS_ERR_GAIERROR), "gaierror");
+  assert_string_equal(ns_error_name(NS_ERR_HERROR), "herror");
+  assert_string_equal(ns_error_name(NS_ERR_VALUE), "ValueError");
+  assert_string_equal(ns_error_name(NS_ERR_OVERFLOW), "OverflowError");
+  assert_string_equal(ns_error_name(NS_ERR_MEMORY), "MemoryError");
+  /* A value that is no code still gets a name, never NULL. */
+  assert_string_equal(ns_error_name((ns_err)999), "UnknownError");
+  assert_string_equal(ns_error_name((ns_err)-1), "UnknownError");
+}
+
+/* The values are ABI: they must never be renumbered. */
+static void test_error__values_are_fixed(void **state)
+{
+  (void)state;
+  static const struct {
+    ns_err code;
+    int value;
+  } fixed[] = {
+      {NS_OK, 0},
+      {NS_ERR_OS, 1},
+      {NS_ERR_BLOCKING_IO, 2},
+      {NS_ERR_CHILD_PROCESS, 3},
+      {NS_ERR_CONNECTION, 4},
+      {NS_ERR_BROKEN_PIPE, 5},
+      {NS_ERR_CONNECTION_ABORTED, 6},
+      {NS_ERR_CONNECTION_REFUSED, 7},
+      {NS_ERR_CONNECTION_RESET, 8},
+      {NS_ERR_FILE_EXISTS, 9},
+      {NS_ERR_FILE_NOT_FOUND, 10},
+      {NS_ERR_INTERRUPTED, 11},
+      {NS_ERR_IS_A_DIRECTORY, 12},
+      {NS_ERR_NOT_A_DIRECTORY, 13},
+      {NS_ERR_PERMISSION, 14},
+      {NS_ERR_PROCESS_LOOKUP, 15},
+      {NS_ERR_TIMEOUT, 16},
+      {NS_ERR_HERROR, 17},
+      {NS_ERR_GAIERROR, 18},
+      {NS_ERR_VALUE, 19},
+      {NS_ERR_OVERFLOW, 20},
+      {NS_ERR_MEMORY, 21},
+  };
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    assert_int_equal((int)fixed[i].code, fixed[i].value);
+}
+
+static void test_error__hierarchy_is_pythons(void **state)
+{
+  (void)state;
+  /* Every OS error is an OSError. */
+  for (int c = NS_ERR_OS; c <= NS_ERR_GAIERROR; c++)
+    assert_true(ns_error_is((ns_err)c, NS_ERR_OS));
+  /* The four connection errors are ConnectionErrors; nothing else is. */
+  for (int c = NS_ERR_OS; c <= NS_ERR_MEMORY; c++) {
+    bool want = c == NS_ERR_CONNECTION || c == NS_ERR_BROKEN_PIPE ||
+                c == NS_ERR_CONNECTION_ABORTED ||
+                c == NS_ERR_CONNECTION_REFUSED ||
+                c == NS_ERR_CONNECTION_RESET;
+    assert_int_equal(ns_error_is((ns_err)c, NS_ERR_CONNECTION), want);
+  }
+  /* ValueError, OverflowError and MemoryError are not OSErrors. */
+  assert_false(ns_error_is(NS_ERR_VALUE, NS_ERR_OS));
+  assert_false(ns_error_is(NS_ERR_OVERFLOW, NS_ERR_OS));
+  assert_false(ns_error_is(NS_ERR_MEMORY, NS_ERR_OS));
+  assert_false(ns_error_is(NS_ERR_OVERFLOW, NS_ERR_VALUE));
+  /* A base is not an instance of its subclass, and NS_OK is only NS_OK. */
+  assert_false(ns_error_is(NS_ERR_OS, NS_ERR_CONNECTION_RESET));
+  assert_false(ns_error_is(NS_ERR_CONNECTION, NS_ERR_BROKEN_PIPE));
+  assert_true(ns_error_is(NS_OK, NS_OK));
+  assert_false(ns_error_is(NS_OK, NS_ERR_OS));
+  assert_false(ns_error_is(NS_ERR_OS, NS_OK));
+  assert_false(ns_error_is((ns_err)999, NS_ERR_OS));
+}
+
+static ns_err class_by_name(const char *name)
+{
+  for (int c = NS_ERR_OS; c <= NS_ERR_MEMORY; c++)
+    if (strcmp(ns_error_name((ns_err)c), name) == 0)
+      return (ns_err)c;
+  return (ns_err)-1;
+}
+
+/* Every errno Linux defines gets the class CPython gives it. */
+static void test_error__errno_table_matches_python(void **state)
+{
+  (void)state;
+  FILE *f = fopen(ERRNO_TABLE, "r");
+  assert_non_null(f);
+  char line[256];
+  int rows = 0, subclassed = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == '#')
+      continue;
+    int value;
+    char name[64], cls[64];
+    assert_int_equal(sscanf(line, "%d %63s %63s", &value, name, cls), 3);
+    ns_err want = class_by_name(cls);
+    if ((int)want < 0)
+      fail_msg("table names a class the library lacks: %s", cls);
+    if (ns_error_from_errno(value) != want)
+      fail_msg("errno %d (%s): library says %s, Python says %s", value, name,
+               ns_error_name(ns_error_from_errno(value)), cls);
+    rows++;
+    subclassed += want != NS_ERR_OS;
+  }
+  fclose(f);
+  assert_true(rows >= 100);     /* the whole table was read */
+  assert_int_equal(subclassed, 18); /* PEP 3151's subclassed errnos */
+  /* Values Python has no name for are plain OSErrors; 0 is success. */
+  assert_int_equal(ns_error_from_errno(0), NS_OK);
+  assert_int_equal(ns_error_from_errno(-5), NS_ERR_OS);
+  assert_int_equal(ns_error_from_errno(4095), NS_ERR_OS);
+  assert_int_equal(ns_error_from_errno(EWOULDBLOCK), NS_ERR_BLOCKING_IO);
+}
+
+static void test_error__messages_formatted_as_python(void **state)
+{
+  (void)state;
+  ns_error_clear();
+  assert_int_equal(ns_error_last_code(), NS_OK);
+  assert_string_equal(ns_error_last_message(), "");
+  assert_string_equal(ns_error_last_operation(), "");
+
+  ns_socket *s;
+  ns_addr a;
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 0));
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  char buf[4];
+  size_t n;
+  assert_ns_err(ns_recv(s, buf, sizeof buf, 0, &n), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), ENOTCONN);
+  assert_string_equal(ns_error_last_operation(), "recv");
+  assert_last_message("[Errno 107] Transport endpoint is not connected");
+  /* Reading twice gives the same text (formatted once, on demand). */
+  assert_last_message("[Errno 107] Transport endpoint is not connected");
+  assert_ns_ok(ns_close(s));
+
+  /* A resolver failure: the EAI code and gai_strerror's text. A name
+     with a character no host name has fails before any DNS query. */
+  assert_ns_err(ns_addr_inet(&a, "bad host!", 80), NS_ERR_GAIERROR);
+  int eai = ns_error_last_errno();
+  assert_true(eai < 0);
+  char want[128];
+  snprintf(want, sizeof want, "[Errno %d] %s", eai, gai_strerror(eai));
+  assert_last_message(want);
+
+  /* A successful call leaves the record of the last failure alone. */
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 1));
+  assert_int_equal(ns_error_last_code(), NS_ERR_GAIERROR);
+  ns_error_clear();
+  assert_int_equal(ns_error_last_code(), NS_OK);
+  assert_int_equal(ns_error_last_errno(), 0);
+}
+
+/* ---- per-thread detail ---------------------------------------------------- */
+
+enum { THREADS = 8, ROUNDS = 200 };
+
+struct thread_result {
+  int index;
+  int mismatches;
+};
+
+static pthread_barrier_t start_line;
+
+/* Each thread fails in its own way, again and again, and checks that it
+   always reads back its own failure. */
+static void *fail_in_own_way(void *arg)
+{
+  struct thread_result *r = arg;
+  pthread_barrier_wait(&start_line);
+  for (int round = 0; round < ROUNDS; round++) {
+    ns_addr a;
+    ns_err err;
+    const char *want;
+    int want_errno;
+    if (r->index % 4 == 0) {
+      err = ns_addr_inet(&a, "127.0.0.1", 70000 + r->index);
+      want = "port must be 0-65535.";
+      want_errno = 0;
+    } else if (r->index % 4 == 1) {
+      err = ns_settimeout(NULL, 1.0);
+      want = "[Errno 9] Bad file descriptor";
+      want_errno = EBADF;
+    } else if (r->index % 4 == 2) {
+      ns_socket *s;
+      err = ns_socket_create(&s, 12345, SOCK_STREAM, 0);
+      want = "[Errno 97] Address family not supported by protocol";
+      want_errno = EAFNOSUPPORT;
+    } else {
+      err = ns_addr_parse(&a, "256.1.1.1:80");
+      want = "invalid IPv4 address: '256.1.1.1'";
+      want_errno = 0;
+    }
+    if (err == NS_OK || ns_error_last_code() != err ||
+        ns_error_last_errno() != want_errno ||
+        strcmp(ns_error_last_message(), want) != 0)
+      r->mismatches++;
+  }
+  return NULL;
+}
+
+static void test_error__detail_is_per_thread(void **state)
+{
+  (void)state;
+  pthread_t threads[THREADS];
+  struct thread_result results[THREADS];
+  pthread_barrier_init(&start_line, NULL, THREADS);
+  for (int i = 0; i < THREADS; i++) {
+    results[i] = (struct thread_result){i, 0};
+    assert_int_equal(
+        pthread_create(&threads[i], NULL, fail_in_own_way, &results[i]), 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(threads[i], NULL);
+    assert_int_equal(results[i].mismatches, 0);
+  }
+  pthread_barrier_destroy(&start_line);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      NS_TEST(test_error__names_match_python),
+      NS_TEST(test_error__values_are_fixed),
+      NS_TEST(test_error__hierarchy_is_pythons),
+      NS_TEST(test_error__errno_table_matches_python),
+      NS_TEST(test_error__messages_formatted_as_python),
+      NS_TEST(test_error__detail_is_per_thread),
+  };
+  return cmocka_run_group_tests_name("error", tests, NULL, NULL);
+}
