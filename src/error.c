@@ -171,6 +171,17 @@ ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
   return code;
 }
 
+ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last.text, sizeof last.text, fmt, ap);
+  va_end(ap);
+  ns_err code = record(ns_error_from_errno(errnum), op, errnum, NULL);
+  last.formatted = true;
+  return code;
+}
+
 /* strerror's English text, as Python prints it whatever LC_MESSAGES says. */
 static const char *errno_text(int errnum)
 {

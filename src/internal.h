@@ -58,6 +58,16 @@ ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/*
+ * An OS failure whose message is formatted now, as Python's
+ * OSError(errno, message): the class and the errno come from errnum. The
+ * arguments must not point into the last-error record itself.
+ */
+ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* ---- socket.c ------------------------------------------------------------ */
 
