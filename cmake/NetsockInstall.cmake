@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+# How libnetsock is installed and found again: the library, the headers,
+# the CMake package (installed and straight from the build tree) and the
+# pkg-config file. Included by the top-level CMakeLists.txt once the
+# netsock target exists.
+#
+# Components: "Runtime" is what a program needs to run (libnetsock.so.1);
+# "Development" is what it needs to be built (headers, the libnetsock.so
+# link, libnetsock.a, CMake and pkg-config files, man pages). The Debian
+# packages follow the split (libnetsock1, libnetsock-dev).
+
+include(CMakePackageConfigHelpers)
+
+set(NETSOCK_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/netsock"
+    CACHE STRING "Where netsockConfig.cmake goes, relative to the prefix")
+mark_as_advanced(NETSOCK_INSTALL_CMAKEDIR)
+
+install(TARGETS netsock EXPORT netsockTargets
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT Runtime
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT Runtime
+          NAMELINK_COMPONENT Development
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT Development)
+
+# Every header in include/netsock/ is public, so new ones are picked up
+# without touching this file; version.h is generated into the build tree.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/netsock/
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netsock
+  COMPONENT Development
+  FILES_MATCHING PATTERN "*.h")
+install(FILES ${PROJECT_BINARY_DIR}/include/netsock/version.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netsock
+  COMPONENT Development)
+
+# ---- CMake package ---------------------------------------------------------
+
+install(EXPORT netsockTargets
+  NAMESPACE netsock::
+  FILE netsockTargets.cmake
+  DESTINATION ${NETSOCK_INSTALL_CMAKEDIR}
+  COMPONENT Development)
+
+write_basic_package_version_file(
+  ${PROJECT_BINARY_DIR}/netsockConfigVersion.cmake
+  VERSION ${PROJECT_VERSION}
+  COMPATIBILITY SameMajorVersion)
+
+configure_package_config_file(
+  ${PROJECT_SOURCE_DIR}/cmake/netsockConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsockConfig.cmake
+  INSTALL_DESTINATION ${NETSOCK_INSTALL_CMAKEDIR})
+
+install(FILES
+  ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsockConfig.cmake
+  ${PROJECT_BINARY_DIR}/netsockConfigVersion.cmake
+  DESTINATION ${NETSOCK_INSTALL_CMAKEDIR}
+  COMPONENT Development)
+
+# The build tree is a package too: find_package(netsock) with
+# netsock_DIR=<build dir> uses the library where it was built.
+export(EXPORT netsockTargets
+  NAMESPACE netsock::
+  FILE ${PROJECT_BINARY_DIR}/netsockTargets.cmake)
+configure_package_config_file(
+  ${PROJECT_SOURCE_DIR}/cmake/netsockConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/netsockConfig.cmake
+  INSTALL_DESTINATION ${PROJECT_BINARY_DIR}
+  INSTALL_PREFIX ${PROJECT_BINARY_DIR})
+
+# ---- pkg-config ------------------------------------------------------------
+
+# Relocatable: the prefix is found from where netsock.pc lies, so a staged
+# install, an unpacked .deb or a moved tree all work without
+# --define-variable. An absolute libdir or includedir is kept as it is.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(NETSOCK_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+  set(NETSOCK_PC_LIBDIR "${CMAKE_INSTALL_FULL_LIBDIR}")
+else()
+  file(RELATIVE_PATH _netsock_up "/root/${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+       "/root")
+  string(REGEX REPLACE "/$" "" _netsock_up "${_netsock_up}")
+  set(NETSOCK_PC_PREFIX "\${pcfiledir}/${_netsock_up}")
+  set(NETSOCK_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(NETSOCK_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+else()
+  set(NETSOCK_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+
+# Libs.private: the system libraries the netsock target links privately,
+# read from the target so the two cannot disagree.
+set(NETSOCK_PC_LIBS_PRIVATE "")
+get_target_property(_netsock_links netsock LINK_LIBRARIES)
+foreach(_lib IN LISTS _netsock_links)
+  if(_lib STREQUAL "Threads::Threads")
+    string(APPEND NETSOCK_PC_LIBS_PRIVATE " -pthread")
+  elseif(_lib MATCHES "^[A-Za-z0-9_.+-]+$" AND NOT TARGET ${_lib})
+    string(APPEND NETSOCK_PC_LIBS_PRIVATE " -l${_lib}")
+  elseif(_lib MATCHES "^-l")
+    string(APPEND NETSOCK_PC_LIBS_PRIVATE " ${_lib}")
+  endif()
+endforeach()
+string(STRIP "${NETSOCK_PC_LIBS_PRIVATE}" NETSOCK_PC_LIBS_PRIVATE)
+
+# A static libnetsock is built with NS_STATIC public (see src/), and its
+# pkg-config users get it the same way.
+get_target_property(_netsock_type netsock TYPE)
+if(_netsock_type STREQUAL "STATIC_LIBRARY")
+  set(NETSOCK_PC_CFLAGS " -DNS_STATIC")
+else()
+  set(NETSOCK_PC_CFLAGS "")
+endif()
+
+configure_file(${PROJECT_SOURCE_DIR}/cmake/netsock.pc.in
+               ${PROJECT_BINARY_DIR}/netsock.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/netsock.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+  COMPONENT Development)
+
+unset(_netsock_up)
+unset(_netsock_links)
+unset(_netsock_type)
