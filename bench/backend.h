@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The calls a benchmark case makes, in two builds of the same names:
+ * through libnetsock, and (with NETSOCK_BENCH_RAW) as the hand-written
+ * BSD-socket code a C programmer would write instead. Each is inline, so
+ * the raw twin calls libc directly and the libnetsock build calls the
+ * library directly, exactly as an application would.
+ *
+ * Any failure ends the benchmark: a case that fails measures nothing.
+ *
+ * A timeout in the raw twin is written the portable way, poll() before
+ * every call (what CPython does); the library keeps its timeouts in the
+ * kernel instead (docs/timeouts.md). Without a timeout the raw twin is one
+ * libc call per operation and nothing else.
+ */
+#ifndef NETSOCK_BENCH_BACKEND_H
+#define NETSOCK_BENCH_BACKEND_H
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#ifdef NETSOCK_BENCH_RAW
+
+/* ---- raw BSD sockets ---------------------------------------------------- */
+
+typedef struct bk_sock {
+  int fd;
+  int wait_ms; /* the timeout for poll(), -1 for none */
+} bk_sock;
+
+typedef struct bk_addr {
+  struct sockaddr_in sin;
+} bk_addr;
+
+static inline bk_sock bk_socket(int type)
+{
+  bk_sock s = {socket(AF_INET, type | SOCK_CLOEXEC, 0), -1};
+  if (s.fd < 0)
+    bench_die("socket", NULL);
+  return s;
+}
+
+static inline void bk_close(bk_sock s)
+{
+  if (close(s.fd) != 0)
+    bench_die("close", NULL);
+}
+
+static inline void bk_bind_loopback(bk_sock s)
+{
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(s.fd, (struct sockaddr *)&a, sizeof a) != 0)
+    bench_die("bind", NULL);
+}
+
+static inline bk_addr bk_getsockname(bk_sock s)
+{
+  bk_addr a;
+  socklen_t len = sizeof a.sin;
+  if (getsockname(s.fd, (struct sockaddr *)&a.sin, &len) != 0)
+    bench_die("getsockname", NULL);
+  return a;
+}
+
+static inline void bk_listen(bk_sock s, int backlog)
+{
+  if (listen(s.fd, backlog) != 0)
+    bench_die("listen", NULL);
+}
+
+static inline void bk_connect(bk_sock s, const bk_addr *a)
+{
+  while (connect(s.fd, (const struct sockaddr *)&a->sin, sizeof a->sin) != 0)
+    if (errno != EINTR)
+      bench_die("connect", NULL);
+}
+
+static inline bk_sock bk_accept(bk_sock l)
+{
+  bk_sock s = {-1, -1};
+  while ((s.fd = accept4(l.fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      bench_die("accept", NULL);
+  return s;
+}
+
+static inline void bk_nodelay(bk_sock s)
+{
+  int one = 1;
+  if (setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+    bench_die("setsockopt", NULL);
+}
+
+static inline void bk_settimeout(bk_sock *s, double seconds)
+{
+  s->wait_ms = seconds < 0 ? -1 : (int)ceil(seconds * 1000);
+}
+
+/* Wait for `events` up to the timeout; false when it expired. */
+static inline bool raw_wait(bk_sock s, short events)
+{
+  struct pollfd p = {s.fd, events, 0};
+  int n;
+  while ((n = poll(&p, 1, s.wait_ms)) < 0)
+    if (errno != EINTR)
+      bench_die("poll", NULL);
+  return n > 0;
+}
+
+static inline size_t bk_send(bk_sock s, const void *buf, size_t len)
+{
+  if (s.wait_ms >= 0 && !raw_wait(s, POLLOUT))
+    bench_die("send", "timed out");
+  ssize_t n;
+  while ((n = send(s.fd, buf, len, MSG_NOSIGNAL)) < 0)
+    if (errno != EINTR)
+      bench_die("send", NULL);
+  return (size_t)n;
+}
+
+static inline void bk_sendall(bk_sock s, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len) {
+    size_t n = bk_send(s, p, len);
+    p += n;
+    len -= n;
+  }
+}
+
+/* Receive; false when the timeout expired first. */
+static inline bool bk_recv_or_timeout(bk_sock s, void *buf, size_t len,
+                                      size_t *got)
+{
+  if (s.wait_ms >= 0 && !raw_wait(s, POLLIN))
+    return false;
+  ssize_t n;
+  while ((n = recv(s.fd, buf, len, 0)) < 0)
+    if (errno != EINTR)
+      bench_die("recv", NULL);
+  *got = (size_t)n;
+  return true;
+}
+
+static inline size_t bk_recv(bk_sock s, void *buf, size_t len)
+{
+  if (s.wait_ms >= 0 && !raw_wait(s, POLLIN))
+    bench_die("recv", "timed out");
+  ssize_t n;
+  while ((n = recv(s.fd, buf, len, 0)) < 0)
+    if (errno != EINTR)
+      bench_die("recv", NULL);
+  return (size_t)n;
+}
+
+static inline size_t bk_sendto(bk_sock s, const void *buf, size_t len,
+                               const bk_addr *to)
+{
+  if (s.wait_ms >= 0 && !raw_wait(s, POLLOUT))
+    bench_die("sendto", "timed out");
+  ssize_t n;
+  while ((n = sendto(s.fd, buf, len, MSG_NOSIGNAL,
+                     (const struct sockaddr *)&to->sin, sizeof to->sin)) < 0)
+    if (errno != EINTR)
+      bench_die("sendto", NULL);
+  return (size_t)n;
+}
+
+static inline size_t bk_recvfrom(bk_sock s, void *buf, size_t len,
+                                 bk_addr *from)
+{
+  if (s.wait_ms >= 0 && !raw_wait(s, POLLIN))
+    bench_die("recvfrom", "timed out");
+  socklen_t alen = sizeof from->sin;
+  ssize_t n;
+  while ((n = recvfrom(s.fd, buf, len, 0, (struct sockaddr *)&from->sin,
+                       &alen)) < 0) {
+    if (errno != EINTR)
+      bench_die("recvfrom", NULL);
+    alen = sizeof from->sin;
+  }
+  return (size_t)n;
+}
+
+#else
+
+/* ---- libnetsock ----------------------------------------------------------- */
+
+#include <netsock/netsock.h>
+
+typedef ns_socket *bk_sock;
+typedef ns_addr bk_addr;
+
+static inline void bk_check(ns_err err, const char *what)
+{
+  if (err != NS_OK)
+    bench_die(what, ns_error_last_message());
+}
+
+static inline bk_sock bk_socket(int type)
+{
+  ns_socket *s;
+  bk_check(ns_socket_create(&s, AF_INET, type, 0), "socket");
+  return s;
+}
+
+static inline void bk_close(bk_sock s)
+{
+  bk_check(ns_close(s), "close");
+}
+
+static inline void bk_bind_loopback(bk_sock s)
+{
+  ns_addr a;
+  bk_check(ns_addr_inet(&a, "127.0.0.1", 0), "addr");
+  bk_check(ns_bind(s, &a), "bind");
+}
+
+static inline bk_addr bk_getsockname(bk_sock s)
+{
+  ns_addr a;
+  bk_check(ns_getsockname(s, &a), "getsockname");
+  return a;
+}
+
+static inline void bk_listen(bk_sock s, int backlog)
+{
+  bk_check(ns_listen(s, backlog), "listen");
+}
+
+static inline void bk_connect(bk_sock s, const bk_addr *a)
+{
+  bk_check(ns_connect(s, a), "connect");
+}
+
+static inline bk_sock bk_accept(bk_sock l)
+{
+  ns_socket *s;
+  bk_check(ns_accept(l, &s, NULL), "accept");
+  return s;
+}
+
+static inline void bk_nodelay(bk_sock s)
+{
+  bk_check(ns_setsockopt_int(s, IPPROTO_TCP, TCP_NODELAY, 1), "setsockopt");
+}
+
+static inline void bk_settimeout(bk_sock *s, double seconds)
+{
+  bk_check(ns_settimeout(*s, seconds < 0 ? NS_TIMEOUT_NONE : seconds),
+           "settimeout");
+}
+
+static inline size_t bk_send(bk_sock s, const void *buf, size_t len)
+{
+  size_t n;
+  bk_check(ns_send(s, buf, len, 0, &n), "send");
+  return n;
+}
+
+static inline void bk_sendall(bk_sock s, const void *buf, size_t len)
+{
+  bk_check(ns_sendall(s, buf, len, 0, NULL), "sendall");
+}
+
+static inline bool bk_recv_or_timeout(bk_sock s, void *buf, size_t len,
+                                      size_t *got)
+{
+  ns_err err = ns_recv(s, buf, len, 0, got);
+  if (err == NS_ERR_TIMEOUT)
+    return false;
+  bk_check(err, "recv");
+  return true;
+}
+
+static inline size_t bk_recv(bk_sock s, void *buf, size_t len)
+{
+  size_t n;
+  bk_check(ns_recv(s, buf, len, 0, &n), "recv");
+  return n;
+}
+
+static inline size_t bk_sendto(bk_sock s, const void *buf, size_t len,
+                               const bk_addr *to)
+{
+  size_t n;
+  bk_check(ns_sendto(s, buf, len, 0, to, &n), "sendto");
+  return n;
+}
+
+static inline size_t bk_recvfrom(bk_sock s, void *buf, size_t len,
+                                 bk_addr *from)
+{
+  size_t n;
+  bk_check(ns_recvfrom(s, buf, len, 0, &n, from), "recvfrom");
+  return n;
+}
+
+#endif
+
+/* ---- built on the calls above, the same in both builds --------------------- */
+
+/* A connected TCP pair over 127.0.0.1; TCP_NODELAY on both ends for
+   request/response traffic, Nagle left on for bulk streams. */
+static inline void bk_tcp_pair(bk_sock *client, bk_sock *server, bool nodelay)
+{
+  bk_sock l = bk_socket(SOCK_STREAM);
+  bk_bind_loopback(l);
+  bk_listen(l, 1);
+  bk_addr a = bk_getsockname(l);
+  *client = bk_socket(SOCK_STREAM);
+  bk_connect(*client, &a);
+  *server = bk_accept(l);
+  bk_close(l);
+  if (nodelay) {
+    bk_nodelay(*client);
+    bk_nodelay(*server);
+  }
+}
+
+/* A UDP socket bound to 127.0.0.1 on a port the kernel picks. */
+static inline bk_sock bk_udp_bound(bk_addr *addr_out)
+{
+  bk_sock s = bk_socket(SOCK_DGRAM);
+  bk_bind_loopback(s);
+  *addr_out = bk_getsockname(s);
+  return s;
+}
+
+/* Send all of buf with send() calls, as a bulk writer does. */
+static inline void bk_send_full(bk_sock s, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len) {
+    size_t n = bk_send(s, p, len);
+    p += n;
+    len -= n;
+  }
+}
+
+/* Receive exactly len bytes; false at end of stream. */
+static inline bool bk_recv_full(bk_sock s, void *buf, size_t len)
+{
+  char *p = buf;
+  while (len) {
+    size_t n = bk_recv(s, p, len);
+    if (n == 0)
+      return false;
+    p += n;
+    len -= n;
+  }
+  return true;
+}
+
+#endif /* NETSOCK_BENCH_BACKEND_H */

@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The Python twin of netsock-bench: the same cases, the same command line
+and the same CSV row, through Python's socket module. It is the reference
+that users come from; bench/run_all.sh runs it beside the C programs.
+
+    netsock_bench.py CASE [--size N] [--iters N] [--timeout S] [--bytes N]
+
+The receivers of the throughput cases check every byte with zlib.adler32,
+the fastest checksum in Python's standard library (the C twins use a
+cheaper one, so Python's throughput includes a little more checking).
+"""
+import argparse
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+import zlib
+
+WARMUP = 1000
+END_MARKER = b"\xff"
+VERDICT = struct.Struct("<QQ")
+
+
+def report(case, params, value, unit, detail=""):
+    cpus = len(os.sched_getaffinity(0))
+    print(f"{case},{params},python,{cpus},{value:.6g},{unit},{detail}",
+          flush=True)
+
+
+def pattern(n):
+    return bytes((i * 131 + 7) & 0xFF for i in range(min(n, 256))) \
+        * (n // 256 + 1)
+
+
+def fork():
+    sys.stdout.flush()
+    return os.fork()
+
+
+def wait(pid):
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("netsock_bench.py: the other side of the benchmark failed")
+
+
+def tcp_pair(nodelay):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        client = socket.socket()
+        client.connect(listener.getsockname())
+        server, _ = listener.accept()
+    if nodelay:
+        for s in (client, server):
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return client, server
+
+
+def udp_bound():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    return s
+
+
+def send_full(s, data):
+    view = memoryview(data)
+    while view:
+        view = view[s.send(view):]
+
+
+def recv_full(s, size):
+    data = s.recv(size)
+    while len(data) < size:
+        more = s.recv(size - len(data))
+        if not more:
+            return None
+        data += more
+    return data or None
+
+
+def timeout_params(size, timeout):
+    return f"size={size};timeout={'none' if timeout is None else f'{timeout:g}'}"
+
+
+def pingpong_tcp(o):
+    size, iters = o.size or 1, o.iters or 20000
+    client, server = tcp_pair(True)
+    pid = fork()
+    if pid == 0:
+        client.close()
+        server.settimeout(o.timeout)
+        while (data := recv_full(server, size)) is not None:
+            send_full(server, data)
+        server.close()
+        os._exit(0)
+    server.close()
+    client.settimeout(o.timeout)
+    msg = pattern(size)[:size]
+
+    def round_trips(n):
+        for _ in range(n):
+            client.send(msg)
+            if recv_full(client, size) is None:
+                sys.exit("netsock_bench.py: the echo side closed early")
+
+    round_trips(WARMUP)
+    t0 = time.perf_counter()
+    round_trips(iters)
+    t1 = time.perf_counter()
+    client.close()
+    wait(pid)
+    report("pingpong_tcp", timeout_params(size, o.timeout),
+           (t1 - t0) / iters * 1e6, "us/rt", f"round_trips={iters}")
+
+
+def pingpong_udp(o):
+    size, iters = o.size or 1, o.iters or 20000
+    client, server = udp_bound(), udp_bound()
+    server_addr = server.getsockname()
+    pid = fork()
+    if pid == 0:
+        client.close()
+        server.settimeout(o.timeout)
+        while True:
+            data, peer = server.recvfrom(size)
+            if not data:
+                break
+            server.sendto(data, peer)
+        server.close()
+        os._exit(0)
+    server.close()
+    client.settimeout(o.timeout)
+    msg = pattern(size)[:size]
+
+    def round_trips(n):
+        for _ in range(n):
+            client.sendto(msg, server_addr)
+            data, _ = client.recvfrom(size)
+            if len(data) != size:
+                sys.exit("netsock_bench.py: short datagram")
+
+    round_trips(WARMUP)
+    t0 = time.perf_counter()
+    round_trips(iters)
+    t1 = time.perf_counter()
+    client.sendto(b"", server_addr)
+    client.close()
+    wait(pid)
+    report("pingpong_udp", timeout_params(size, o.timeout),
+           (t1 - t0) / iters * 1e6, "us/rt", f"round_trips={iters}")
+
+
+def receive_and_answer(s, chunk, expected):
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    got, csum = 0, 1
+    while got < expected:
+        n = s.recv_into(view, min(chunk, expected - got))
+        if n == 0:
+            break
+        csum = zlib.adler32(view[:n], csum)
+        got += n
+    s.sendall(VERDICT.pack(got, csum))
+
+
+def finish(s, t0, nbytes, csum):
+    data = recv_full(s, VERDICT.size)
+    t1 = time.perf_counter()
+    if data is None or VERDICT.unpack(data) != (nbytes, csum):
+        sys.exit(f"netsock_bench.py: checksum mismatch: {data!r}")
+    return t1 - t0
+
+
+def bulk_tcp(o):
+    chunk = o.size or 65536
+    nbytes = o.bytes or 512 << 20
+    nbytes -= nbytes % chunk
+    client, server = tcp_pair(False)
+    pid = fork()
+    if pid == 0:
+        client.close()
+        receive_and_answer(server, chunk, nbytes)
+        server.close()
+        os._exit(0)
+    server.close()
+    buf = pattern(chunk)[:chunk]
+    csum = 1
+    for _ in range(nbytes // chunk):
+        csum = zlib.adler32(buf, csum)
+    t0 = time.perf_counter()
+    for _ in range(nbytes // chunk):
+        send_full(client, buf)
+    dt = finish(client, t0, nbytes, csum)
+    client.close()
+    wait(pid)
+    report("bulk_tcp", f"chunk={chunk}", nbytes / dt / 1e9, "GB/s",
+           f"bytes={nbytes}")
+
+
+def sendall_large(o):
+    nbytes = o.bytes or 256 << 20
+    client, server = tcp_pair(False)
+    pid = fork()
+    if pid == 0:
+        client.close()
+        receive_and_answer(server, 65536, nbytes)
+        server.close()
+        os._exit(0)
+    server.close()
+    buf = pattern(nbytes)[:nbytes]
+    csum = zlib.adler32(buf)
+    t0 = time.perf_counter()
+    client.sendall(buf)
+    dt = finish(client, t0, nbytes, csum)
+    client.close()
+    wait(pid)
+    report("sendall_large", f"bytes={nbytes}", nbytes / dt / 1e9, "GB/s",
+           "recv_chunk=65536")
+
+
+def connect_churn(o):
+    iters = o.iters or 3000
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        addr = listener.getsockname()
+
+        def churn(n):
+            for _ in range(n):
+                c = socket.socket()
+                c.connect(addr)
+                s, _ = listener.accept()
+                c.close()
+                s.close()
+
+        churn(100)
+        t0 = time.perf_counter()
+        churn(iters)
+        t1 = time.perf_counter()
+    report("connect_churn", "sequential", (t1 - t0) / iters * 1e6, "us/conn",
+           f"connections={iters}")
+
+
+def udp_pps(o):
+    size, iters = o.size or 64, o.iters or 200000
+    rfd, wfd = os.pipe()
+    sender, receiver = udp_bound(), udp_bound()
+    receiver_addr = receiver.getsockname()
+    pid = fork()
+    if pid == 0:
+        sender.close()
+        os.close(rfd)
+        received, first = 0, 0.0
+        while True:
+            data, _ = receiver.recvfrom(2048)
+            if data == END_MARKER:
+                break
+            if len(data) != size:
+                os._exit(1)
+            if received == 0:
+                first = time.perf_counter()
+            received += 1
+        os.write(wfd, struct.pack("<Qd", received,
+                                  time.perf_counter() - first))
+        receiver.close()
+        os._exit(0)
+    receiver.close()
+    os.close(wfd)
+    msg = b"\0" + pattern(size)[1:size]
+    for _ in range(iters):
+        sender.sendto(msg, receiver_addr)
+    poller = select.poll()
+    poller.register(rfd, select.POLLIN)
+    for _ in range(5000):
+        sender.sendto(END_MARKER, receiver_addr)
+        if poller.poll(1):
+            break
+    else:
+        sys.exit("netsock_bench.py: the receiver never saw the end marker")
+    received, seconds = struct.unpack("<Qd", os.read(rfd, 16))
+    os.close(rfd)
+    sender.close()
+    wait(pid)
+    pps = (received - 1) / seconds if received > 1 else 0
+    lost = 100.0 * (iters - received) / iters
+    report("udp_pps", f"size={size};batch=1", pps / 1e3, "kpps",
+           f"sent={iters};received={received};lost={lost:.1f}%")
+
+
+def timeout_precision(o):
+    timeout = 0.1 if o.timeout is None else o.timeout
+    samples = o.iters or 4
+    client, server = tcp_pair(True)
+    client.settimeout(timeout)
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        try:
+            client.recv(1)
+            sys.exit("netsock_bench.py: data arrived on a silent socket")
+        except TimeoutError:
+            pass
+        t1 = time.perf_counter()
+        report("timeout_precision", f"timeout={timeout:g}", (t1 - t0) * 1e3,
+               "ms")
+    client.close()
+    server.close()
+
+
+CASES = {f.__name__: f for f in (pingpong_tcp, pingpong_udp, bulk_tcp,
+                                 sendall_large, connect_churn, udp_pps,
+                                 timeout_precision)}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("case", choices=sorted(CASES))
+    p.add_argument("--size", type=int, default=0)
+    p.add_argument("--iters", type=int, default=0)
+    p.add_argument("--bytes", type=int, default=0)
+    p.add_argument("--timeout", default="none")
+    o = p.parse_args()
+    o.timeout = None if o.timeout == "none" else float(o.timeout)
+    signal.alarm(300)
+    CASES[o.case](o)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Gate: no I/O call allocates heap memory, on its fast path or on its
+ * error paths, and a handle is one allocation of at most 64 bytes.
+ *
+ * This program replaces malloc and its relatives (as glibc allows) with
+ * counting wrappers around glibc's own allocator. The library, and libc
+ * on its behalf, reach the wrappers through the usual symbol lookup, so
+ * every allocation made during a counted stretch is seen.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ns_test.h"
+
+#define SKIP_RETURN_CODE 77
+
+#ifdef __GLIBC__
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void *__libc_memalign(size_t align, size_t size);
+extern void __libc_free(void *p);
+
+static struct {
+  bool on;
+  int allocs;
+  int frees;
+  size_t last_size;
+} count;
+
+static void counted(size_t size)
+{
+  if (count.on) {
+    count.allocs++;
+    count.last_size = size;
+  }
+}
+
+void *malloc(size_t size)
+{
+  counted(size);
+  return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+  counted(n * size);
+  return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t size)
+{
+  counted(size);
+  return __libc_realloc(p, size);
+}
+
+void *memalign(size_t align, size_t size)
+{
+  counted(size);
+  return __libc_memalign(align, size);
+}
+
+void *aligned_alloc(size_t align, size_t size)
+{
+  counted(size);
+  return __libc_memalign(align, size);
+}
+
+int posix_memalign(void **out, size_t align, size_t size)
+{
+  counted(size);
+  void *p = __libc_memalign(align, size);
+  if (!p)
+    return ENOMEM;
+  *out = p;
+  return 0;
+}
+
+void free(void *p)
+{
+  if (count.on && p)
+    count.frees++;
+  __libc_free(p);
+}
+
+static void count_start(void)
+{
+  count.allocs = count.frees = 0;
+  count.last_size = 0;
+  count.on = true;
+}
+
+static void count_stop(void)
+{
+  count.on = false;
+}
+
+/* The I/O calls of a TCP pair, each once: fast paths and error paths. */
+static void tcp_calls(ns_socket *a, ns_socket *b)
+{
+  char buf[64] = "x";
+  size_t n;
+  assert_ns_ok(ns_send(a, buf, 1, 0, &n));
+  assert_ns_ok(ns_recv(b, buf, sizeof buf, 0, &n));
+  assert_ns_ok(ns_sendall(b, buf, 1, 0, &n));
+  assert_ns_ok(ns_recv(a, buf, sizeof buf, 0, &n));
+  /* Nothing to read: BlockingIOError, with its message formatted. */
+  assert_ns_err(ns_recv(a, buf, sizeof buf, MSG_DONTWAIT, &n),
+                NS_ERR_BLOCKING_IO);
+  assert_non_null(ns_error_last_message());
+  /* Bad arguments fail without allocating either. */
+  assert_ns_err(ns_send(a, NULL, 1, 0, &n), NS_ERR_VALUE);
+  assert_ns_err(ns_recv(NULL, buf, 1, 0, &n), NS_ERR_OS);
+  assert_non_null(ns_error_last_message());
+}
+
+static void test_perf_alloc__tcp_io_no_timeout(void **state)
+{
+  (void)state;
+  ns_socket *a, *b;
+  ns_test_tcp_pair(AF_INET, &a, &b);
+  tcp_calls(a, b); /* the dynamic linker's first-call work is not ours */
+  count_start();
+  tcp_calls(a, b);
+  count_stop();
+  assert_int_equal(count.allocs, 0);
+  assert_int_equal(count.frees, 0);
+  assert_ns_ok(ns_close(a));
+  assert_ns_ok(ns_close(b));
+}
+
+static void test_perf_alloc__tcp_io_timeout(void **state)
+{
+  (void)state;
+  ns_socket *a, *b;
+  char buf[8];
+  size_t n;
+  ns_test_tcp_pair(AF_INET, &a, &b);
+  assert_ns_ok(ns_settimeout(a, 5));
+  assert_ns_ok(ns_settimeout(b, 5));
+  tcp_calls(a, b);
+  count_start();
+  tcp_calls(a, b);
+  count_stop();
+  assert_int_equal(count.allocs, 0);
+  /* The expiry path: TimeoutError "timed out". */
+  assert_ns_ok(ns_settimeout(a, 0.01));
+  count_start();
+  assert_ns_err(ns_recv(a, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+  assert_last_message("timed out");
+  count_stop();
+  assert_int_equal(count.allocs, 0);
+  assert_int_equal(count.frees, 0);
+  assert_ns_ok(ns_close(a));
+  assert_ns_ok(ns_close(b));
+}
+
+static void udp_calls(ns_socket *a, ns_socket *b, const ns_addr *to_a,
+                      const ns_addr *to_b)
+{
+  char buf[64] = "x";
+  size_t n;
+  ns_addr from;
+  assert_ns_ok(ns_sendto(a, buf, 1, 0, to_b, &n));
+  assert_ns_ok(ns_recvfrom(b, buf, sizeof buf, 0, &n, &from));
+  assert_ns_ok(ns_sendto(b, buf, 1, 0, to_a, &n));
+  assert_ns_ok(ns_recvfrom(a, buf, sizeof buf, 0, &n, NULL));
+  assert_ns_err(ns_recvfrom(a, buf, sizeof buf, MSG_DONTWAIT, &n, &from),
+                NS_ERR_BLOCKING_IO);
+  assert_non_null(ns_error_last_message());
+}
+
+static void test_perf_alloc__udp_io(void **state)
+{
+  (void)state;
+  ns_socket *a, *b;
+  ns_addr to_a = ns_test_loopback(AF_INET), to_b = to_a;
+  assert_ns_ok(ns_socket_create(&a, AF_INET, SOCK_DGRAM, 0));
+  assert_ns_ok(ns_socket_create(&b, AF_INET, SOCK_DGRAM, 0));
+  assert_ns_ok(ns_bind(a, &to_a));
+  assert_ns_ok(ns_bind(b, &to_b));
+  assert_ns_ok(ns_getsockname(a, &to_a));
+  assert_ns_ok(ns_getsockname(b, &to_b));
+  udp_calls(a, b, &to_a, &to_b);
+  count_start();
+  udp_calls(a, b, &to_a, &to_b);
+  assert_ns_ok(ns_settimeout(a, 5));
+  assert_ns_ok(ns_settimeout(b, 5));
+  udp_calls(a, b, &to_a, &to_b);
+  count_stop();
+  assert_int_equal(count.allocs, 0);
+  assert_int_equal(count.frees, 0);
+  assert_ns_ok(ns_close(a));
+  assert_ns_ok(ns_close(b));
+}
+
+static void test_perf_alloc__one_allocation_per_handle(void **state)
+{
+  (void)state;
+  ns_addr addr;
+  ns_socket *l = ns_test_listener(AF_INET, &addr);
+  ns_socket *c, *s;
+
+  count_start();
+  assert_ns_ok(ns_socket_create(&c, AF_INET, SOCK_STREAM, 0));
+  count_stop();
+  assert_int_equal(count.allocs, 1);
+  assert_in_range(count.last_size, 1, 64);
+
+  assert_ns_ok(ns_connect(c, &addr));
+  count_start();
+  assert_ns_ok(ns_accept(l, &s, NULL));
+  count_stop();
+  assert_int_equal(count.allocs, 1);
+  assert_in_range(count.last_size, 1, 64);
+
+  count_start();
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+  count_stop();
+  assert_int_equal(count.allocs, 0);
+  assert_int_equal(count.frees, 2);
+  assert_ns_ok(ns_close(l));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      NS_TEST(test_perf_alloc__tcp_io_no_timeout),
+      NS_TEST(test_perf_alloc__tcp_io_timeout),
+      NS_TEST(test_perf_alloc__udp_io),
+      NS_TEST(test_perf_alloc__one_allocation_per_handle),
+  };
+  return cmocka_run_group_tests_name("perf_alloc", tests, NULL, NULL);
+}
+
+#else
+
+int main(void)
+{
+  printf("the counting allocator needs glibc: skipping\n");
+  return SKIP_RETURN_CODE;
+}
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Gate: a blocking send, sendall, recv, sendto or recvfrom through
+ * libnetsock makes exactly the system calls that the same call made
+ * directly to libc makes, with no timeout and with one set (one system
+ * call per operation that can complete at once; no hidden poll, fcntl,
+ * getsockopt or setsockopt). Counted by callgrind --collect-systime, so
+ * the result does not depend on how busy the machine is.
+ *
+ * Under valgrind clock_gettime() is a system call, natively it is a vDSO
+ * read: the timed regions' clock reads are counted apart and shown.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "ns_test.h"
+#include "perf_callgrind.h"
+#include "perf_loops.h"
+
+static struct perf_run run;
+
+#define CALLS ((uint64_t)PERF_REGION_ITERS * PERF_CALLS_PER_ITER)
+
+static int run_callgrind(void **state)
+{
+  (void)state;
+  return perf_callgrind_run(perf_valgrind(), PERF_LOOPS, &run) ? 0 : -1;
+}
+
+static void same_syscalls(const char *region, const char *raw_region)
+{
+  const struct perf_region *ns = perf_region(&run, region);
+  const struct perf_region *raw = perf_region(&run, raw_region);
+  uint64_t socket_calls = ns->sys - ns->clock_sys;
+  printf("# %-24s %6" PRIu64 " system calls for %" PRIu64
+         " socket calls (raw: %" PRIu64 "), plus %" PRIu64
+         " clock reads (vDSO outside valgrind)\n",
+         region, socket_calls, CALLS, raw->sys, ns->clock_sys);
+  assert_int_equal(raw->sys, CALLS);
+  assert_int_equal(raw->clock_sys, 0);
+  assert_int_equal(socket_calls, raw->sys);
+}
+
+/* With a timeout, the deadline costs one clock read per call at most. */
+static void one_clock_read_per_call(const char *region)
+{
+  const struct perf_region *ns = perf_region(&run, region);
+  assert_true(ns->clock_sys <= CALLS);
+}
+
+static void test_perf_syscalls__tcp_send_recv(void **state)
+{
+  (void)state;
+  same_syscalls("tcp_ns", "tcp_raw");
+}
+
+static void test_perf_syscalls__tcp_sendall_recv(void **state)
+{
+  (void)state;
+  same_syscalls("tcp_ns_sendall", "tcp_raw");
+}
+
+static void test_perf_syscalls__tcp_send_recv_timeout(void **state)
+{
+  (void)state;
+  same_syscalls("tcp_ns_timeout", "tcp_raw");
+  one_clock_read_per_call("tcp_ns_timeout");
+}
+
+static void test_perf_syscalls__tcp_sendall_recv_timeout(void **state)
+{
+  (void)state;
+  same_syscalls("tcp_ns_sendall_timeout", "tcp_raw");
+  one_clock_read_per_call("tcp_ns_sendall_timeout");
+}
+
+static void test_perf_syscalls__udp_sendto_recvfrom(void **state)
+{
+  (void)state;
+  same_syscalls("udp_ns", "udp_raw");
+}
+
+static void test_perf_syscalls__udp_sendto_recvfrom_timeout(void **state)
+{
+  (void)state;
+  same_syscalls("udp_ns_timeout", "udp_raw");
+  one_clock_read_per_call("udp_ns_timeout");
+}
+
+int main(void)
+{
+  if (!perf_valgrind()) {
+    printf("valgrind not found: skipping the system-call gate\n");
+    return PERF_SKIP;
+  }
+  const struct CMUnitTest tests[] = {
+      NS_TEST(test_perf_syscalls__tcp_send_recv),
+      NS_TEST(test_perf_syscalls__tcp_sendall_recv),
+      NS_TEST(test_perf_syscalls__tcp_send_recv_timeout),
+      NS_TEST(test_perf_syscalls__tcp_sendall_recv_timeout),
+      NS_TEST(test_perf_syscalls__udp_sendto_recvfrom),
+      NS_TEST(test_perf_syscalls__udp_sendto_recvfrom_timeout),
+  };
+  return cmocka_run_group_tests_name("perf_syscalls", tests, run_callgrind,
+                                     NULL);
+}
