@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file netsock/handle.h
+ * @brief Handle utilities: socket pairs, adopting, duplicating and
+ *        detaching descriptors, inheritance, and stdio streams.
+ *
+ * Every descriptor made here is close-on-exec from the moment it exists
+ * (SOCK_CLOEXEC, F_DUPFD_CLOEXEC), as in Python (PEP 446).
+ *
+ * @defgroup handle Handle utilities
+ * @{
+ */
+#ifndef NETSOCK_HANDLE_H
+#define NETSOCK_HANDLE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <netsock/error.h>
+#include <netsock/export.h>
+#include <netsock/socket.h>
+
+NS_BEGIN_DECL
+
+/**
+ * Create a pair of connected sockets.
+ *
+ * Both are close-on-exec and start with the default timeout, as sockets
+ * from ns_socket_create() do (SOCK_NONBLOCK in `type` gives them timeout
+ * 0).
+ *
+ * @param[out] a_out the first socket; NULL on failure.
+ * @param[out] b_out the second socket; NULL on failure.
+ * @param family usually AF_UNIX (Python's default).
+ * @param type usually SOCK_STREAM (Python's default).
+ * @param proto usually 0.
+ * @return NS_OK; NS_ERR_OS EOPNOTSUPP "[Errno 95] Operation not supported"
+ *         for a family without pairs (AF_INET), EAFNOSUPPORT, EMFILE;
+ *         NS_ERR_MEMORY; NS_ERR_VALUE when an out-parameter is NULL.
+ * Python: `a, b = socket.socketpair(family, type, proto)`
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out,
+                               int family, int type, int proto);
+
+/**
+ * Adopt an existing socket descriptor: the handle owns it from now on, and
+ * ns_close() closes it.
+ *
+ * The family, type and protocol are read from the socket itself
+ * (SO_DOMAIN, SO_TYPE, SO_PROTOCOL). A descriptor in O_NONBLOCK mode gets
+ * timeout 0; any other gets the default timeout. Kernel receive and send
+ * timers left on the descriptor by other code are cleared, since the
+ * handle's timeout governs from now on. Inheritance is left as it is.
+ *
+ * On failure the descriptor is not touched and stays the caller's, except
+ * after NS_ERR_MEMORY, when it has been closed.
+ *
+ * @param[out] out the new handle; NULL on failure.
+ * @param fd the descriptor.
+ * @return NS_OK; NS_ERR_VALUE "negative file descriptor" for a negative
+ *         fd, or when `out` is NULL; NS_ERR_OS ENOTSOCK "[Errno 88] Socket
+ *         operation on non-socket" for a descriptor that is no socket,
+ *         EBADF "[Errno 9] Bad file descriptor" for one that is not open;
+ *         NS_ERR_MEMORY.
+ * Python: `socket.socket(fileno=fd)`, and `socket.fromfd(fd, ...)` without
+ *         its dup()
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_fromfd(ns_socket **out, int fd);
+
+/**
+ * Duplicate a socket: a new handle over a new close-on-exec descriptor for
+ * the same socket, with the same family, type, protocol and timeout.
+ *
+ * The two descriptors share one socket, so its blocking mode and kernel
+ * timers are shared too: give both handles the same timeout.
+ *
+ * @param s the socket.
+ * @param[out] out the new handle; NULL on failure.
+ * @return NS_OK; NS_ERR_OS (EBADF for a NULL handle, EMFILE);
+ *         NS_ERR_MEMORY; NS_ERR_VALUE when `out` is NULL.
+ * Python: `s.dup()`
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_dup(ns_socket *s, ns_socket **out);
+
+/**
+ * Free the handle without closing its descriptor, and return the
+ * descriptor, which the caller now owns.
+ *
+ * The descriptor keeps its blocking mode (O_NONBLOCK when the timeout was
+ * 0). Kernel timers that carried a timeout are cleared, so that system
+ * calls on it block as they would on any blocking descriptor.
+ *
+ * @param s the handle, or NULL.
+ * @return the descriptor; -1 for NULL, as Python's detach() on a closed
+ *         socket.
+ * Python: `s.detach()`
+ * @since 1.0
+ */
+NS_EXTERN int ns_detach(ns_socket *s);
+
+/**
+ * Whether the descriptor is inherited by programs this process executes
+ * (FD_CLOEXEC is clear). Sockets from libnetsock start non-inheritable.
+ *
+ * @param s the socket.
+ * @param[out] out true when inheritable.
+ * @return NS_OK; NS_ERR_OS EBADF for a NULL handle or a closed descriptor;
+ *         NS_ERR_VALUE when `out` is NULL.
+ * Python: `s.get_inheritable()`
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_get_inheritable(ns_socket *s, bool *out);
+
+/**
+ * Make the descriptor inheritable by executed programs, or not.
+ *
+ * @param s the socket.
+ * @param inheritable true to clear FD_CLOEXEC, false to set it.
+ * @return NS_OK; NS_ERR_OS EBADF for a NULL handle or a closed descriptor.
+ * Python: `s.set_inheritable(inheritable)`
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_set_inheritable(ns_socket *s, bool inheritable);
+
+/**
+ * A stdio stream over the socket.
+ *
+ * The stream reads and writes a close-on-exec duplicate of the
+ * descriptor: fclose() closes only that duplicate, and the socket stays
+ * open until ns_close(). `mode` is Python's: only 'r', 'w' and 'b', where
+ * "" and "b" read, "w" writes, and "rw" does both ('b' changes nothing in
+ * C). The stream is fully buffered by stdio; a socket timeout shows as a
+ * short read or write with ferror() set and errno EAGAIN, after which, as
+ * Python warns for its own files, the stream's buffer may be inconsistent.
+ * A "rw" stream must be fflush()ed before it reads after writing; separate
+ * "r" and "w" streams avoid stdio's rules on switching direction.
+ *
+ * @param s the socket.
+ * @param mode the mode, or NULL for "r".
+ * @param[out] out the stream; NULL on failure. Close it with fclose().
+ * @return NS_OK; NS_ERR_VALUE "invalid mode 'x' (only r, w, b allowed)", or
+ *         when `out` is NULL; NS_ERR_OS (EBADF for a NULL handle, EMFILE);
+ *         NS_ERR_MEMORY.
+ * Python: `s.makefile(mode)`
+ * @since 1.0
+ */
+NS_EXTERN ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out);
+
+NS_END_DECL
+
+/** @} */
+#endif /* NETSOCK_HANDLE_H */

@@ -1,0 +1,2 @@
+#include "ns_test.h"
+int main(void){return 0;}

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Name resolution. Hermetic: numeric hosts, AI_NUMERICHOST and "localhost"
+ * (which /etc/hosts answers) outside; names that must resolve to two
+ * families, or fail to resolve, only inside a private resolver
+ * (hosts_sandbox), where "hosts: files" keeps every lookup on the machine.
+ * Messages are the ones Python 3 prints for the same failures.
+ */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "hosts_sandbox.h"
+#include "ns_test.h"
+
+/* ---- getaddrinfo ------------------------------------------------------------ */
+
+static void test_resolve__getaddrinfo_numeric(void **state)
+{
+  (void)state;
+  ns_addrinfo *list;
+  assert_ns_ok(ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC,
+                              SOCK_STREAM, 0, AI_NUMERICHOST));
+  assert_non_null(list);
+  assert_int_equal(ns_addrinfo_family(list), AF_INET);
+  assert_int_equal(ns_addrinfo_socktype(list), SOCK_STREAM);
+  assert_int_equal(ns_addrinfo_proto(list), IPPROTO_TCP);
+  assert_string_equal(ns_addrinfo_canonname(list), "");
+  ns_addr a = ns_addrinfo_addr(list);
+  char text[NS_ADDR_STRLEN];
+  assert_ns_ok(ns_addr_format(&a, text, sizeof text));
+  assert_string_equal(text, "127.0.0.1:80");
+  assert_null(ns_addrinfo_next(list));
+  ns_addrinfo_free(list);
+
+  /* No type asked for: one result per socket type, as Python lists. */
+  assert_ns_ok(ns_getaddrinfo(&list, "::1", "8080", AF_INET6, 0, 0,
+                              AI_NUMERICHOST));
+  int n = 0;
+  for (const ns_addrinfo *ai = list; ai; ai = ns_addrinfo_next(ai)) {
+    assert_int_equal(ns_addrinfo_family(ai), AF_INET6);
+    a = ns_addrinfo_addr(ai);
+    assert_int_equal(ns_addr_port(&a), 8080);
+    n++;
+  }
+  assert_int_equal(n, 3);
+  ns_addrinfo_free(list);
+}
+
+static void test_resolve__getaddrinfo_localhost(void **state)
+{
+  (void)state;
+  ns_addrinfo *list;
+  assert_ns_ok(ns_getaddrinfo(&list, "localhost", "http", AF_INET,
+                              SOCK_STREAM, 0, AI_CANONNAME));
+  assert_string_equal(ns_addrinfo_canonname(list), "localhost");
+  ns_addr a = ns_addrinfo_addr(list);
+  assert_int_equal(ns_addr_port(&a), 80);
+  ns_addrinfo_free(list);
+
+  /* No host and AI_PASSIVE: the wildcard address, to bind to. */
+  assert_ns_ok(ns_getaddrinfo(&list, NULL, "0", AF_INET, SOCK_STREAM, 0,
+                              AI_PASSIVE));
+  a = ns_addrinfo_addr(list);
+  char host[64];
+  assert_ns_ok(ns_addr_host(&a, host, sizeof host));
+  assert_string_equal(host, "0.0.0.0");
+  ns_addrinfo_free(list);
+}
+
+static void test_resolve__getaddrinfo_errors(void **state)
+{
+  (void)state;
+  ns_addrinfo *list = (ns_addrinfo *)&list;
+  assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "nosuchservice",
+                               AF_UNSPEC, SOCK_STREAM, 0, 0),
+                NS_ERR_GAIERROR);
+  assert_null(list);
+  assert_int_equal(ns_error_last_errno(), EAI_SERVICE);
+  assert_last_message("[Errno -8] Servname not supported for ai_socktype");
+  assert_string_equal(ns_error_last_operation(), "getaddrinfo");
+  assert_true(ns_error_is(NS_ERR_GAIERROR, NS_ERR_OS));
+
+  assert_ns_err(ns_getaddrinfo(&list, "localhost", "80", AF_UNSPEC, 0, 0,
+                               AI_NUMERICHOST),
+                NS_ERR_GAIERROR);
+  assert_last_message("[Errno -2] Name or service not known");
+
+  assert_ns_err(ns_getaddrinfo(&list, NULL, NULL, AF_UNSPEC, 0, 0, 0),
+                NS_ERR_GAIERROR);
+  assert_last_message("[Errno -2] Name or service not known");
+
+  assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0,
+                               0x7fff0000),
+                NS_ERR_GAIERROR);
+  assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
+  assert_last_message("[Errno -1] Bad value for ai_flags");
+
+  assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "80", 12345, 0, 0, 0),
+                NS_ERR_GAIERROR);
+  assert_last_message("[Errno -6] ai_family not supported");
+
+  assert_ns_err(ns_getaddrinfo(NULL, "127.0.0.1", "80", 0, 0, 0, 0),
+                NS_ERR_VALUE);
+  assert_last_message("getaddrinfo(): out is NULL");
+}
+
+static void test_resolve__addrinfo_accessors_null(void **state)
+{
+  (void)state;
+  assert_null(ns_addrinfo_next(NULL));
+  assert_int_equal(ns_addrinfo_family(NULL), -1);
+  assert_int_equal(ns_addrinfo_socktype(NULL), -1);
+  assert_int_equal(ns_addrinfo_proto(NULL), -1);
+  assert_string_equal(ns_addrinfo_canonname(NULL), "");
+  ns_addr a = ns_addrinfo_addr(NULL);
+  assert_int_equal(a.len, 0);
+  ns_addrinfo_free(NULL);
+}
+
+/* ---- getnameinfo -------------------------------------------------------------- */
+
+static void test_resolve__getnameinfo(void **state)
+{
+  (void)state;
+  ns_addr a;
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 80));
+  char host[NI_MAXHOST], serv[NI_MAXSERV];
+  assert_ns_ok(ns_getnameinfo(&a, NI_NUMERICHOST | NI_NUMERICSERV, host,
+                              sizeof host, serv, sizeof serv));
+  assert_string_equal(host, "127.0.0.1");
+  assert_string_equal(serv, "80");
+  /* /etc/hosts names 127.0.0.1: no query leaves the machine. */
+  assert_ns_ok(ns_getnameinfo(&a, 0, host, sizeof host, serv, sizeof serv));
+  assert_string_equal(host, "localhost");
+  assert_string_equal(serv, "http");
+  /* Only the service. */
+  assert_ns_ok(ns_getnameinfo(&a, 0, NULL, 0, serv, sizeof serv));
+  assert_string_equal(serv, "http");
+
+  assert_ns_ok(ns_addr_inet6(&a, "::1", 443, 0, 0));
+  assert_ns_ok(ns_getnameinfo(&a, NI_NUMERICHOST, host, sizeof host, serv,
+                              sizeof serv));
+  assert_string_equal(host, "::1");
+  assert_string_equal(serv, "https");
+}
+
+static void test_resolve__getnameinfo_errors(void **state)
+{
+  (void)state;
+  ns_addr a;
+  char host[NI_MAXHOST], serv[NI_MAXSERV];
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 80));
+  assert_ns_err(ns_getnameinfo(&a, 0x7fff0000, host, sizeof host, serv,
+                               sizeof serv),
+                NS_ERR_GAIERROR);
+  assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
+  assert_last_message("[Errno -1] Bad value for ai_flags");
+
+  memset(host, 'x', sizeof host);
+  assert_ns_err(ns_getnameinfo(&a, NI_NUMERICHOST, host, 4, serv, sizeof serv),
+                NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 10 bytes");
+  assert_int_equal(host[0], 'x');
+  assert_ns_err(ns_getnameinfo(&a, NI_NUMERICSERV, NULL, 0, serv, 2),
+                NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 3 bytes");
+
+  assert_ns_err(ns_getnameinfo(&a, 0, NULL, 0, NULL, 0), NS_ERR_VALUE);
+  assert_last_message("getnameinfo(): host and serv are both NULL");
+
+  ns_addr empty = NS_ADDR_INIT;
+  assert_ns_err(ns_getnameinfo(&empty, 0, host, sizeof host, NULL, 0),
+                NS_ERR_VALUE);
+  assert_last_message("getnameinfo(): address is empty");
+}
+
+/* ---- host names ---------------------------------------------------------------- */
+
+static void test_resolve__gethostname(void **state)
+{
+  (void)state;
+  char name[256];
+  struct utsname u;
+  assert_int_equal(uname(&u), 0);
+  assert_ns_ok(ns_gethostname(name, sizeof name));
+  assert_string_equal(name, u.nodename);
+
+  assert_ns_err(ns_gethostname(name, 1), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), ENAMETOOLONG);
+  assert_last_message("[Errno 36] File name too long");
+  assert_ns_err(ns_gethostname(NULL, 10), NS_ERR_VALUE);
+  assert_last_message("gethostname(): buf is NULL");
+}
+
+static void test_resolve__gethostbyname(void **state)
+{
+  (void)state;
+  char ip[INET_ADDRSTRLEN];
+  assert_ns_ok(ns_gethostbyname("localhost", ip, sizeof ip));
+  assert_string_equal(ip, "127.0.0.1");
+  assert_ns_ok(ns_gethostbyname("1.2.3.4", ip, sizeof ip));
+  assert_string_equal(ip, "1.2.3.4");
+  assert_ns_ok(ns_gethostbyname("", ip, sizeof ip));
+  assert_string_equal(ip, "0.0.0.0");
+  assert_ns_ok(ns_gethostbyname("<broadcast>", ip, sizeof ip));
+  assert_string_equal(ip, "255.255.255.255");
+}
+
+static void test_resolve__gethostbyname_errors(void **state)
+{
+  (void)state;
+  char ip[INET_ADDRSTRLEN];
+  /* An IPv6 address is no answer to an IPv4 question. */
+  assert_ns_err(ns_gethostbyname("::1", ip, sizeof ip), NS_ERR_GAIERROR);
+  assert_int_equal(ns_error_last_errno(), EAI_ADDRFAMILY);
+  assert_last_message("[Errno -9] Address family for hostname not supported");
+
+  memset(ip, 'x', sizeof ip);
+  assert_ns_err(ns_gethostbyname("127.0.0.1", ip, 9), NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 10 bytes");
+  assert_int_equal(ip[0], 'x');
+
+  assert_ns_err(ns_gethostbyname(NULL, ip, sizeof ip), NS_ERR_VALUE);
+  assert_last_message("gethostbyname(): NULL argument");
+}
+
+static void test_resolve__gethostbyname_ex(void **state)
+{
+  (void)state;
+  char buf[NS_HOSTENT_BUFSIZE];
+  ns_hostent he;
+  assert_ns_ok(ns_gethostbyname_ex("localhost", &he, buf, sizeof buf));
+  assert_string_equal(he.name, "localhost");
+  assert_int_equal(he.family, AF_INET);
+  assert_non_null(he.addrs[0]);
+  assert_string_equal(he.addrs[0], "127.0.0.1");
+  assert_null(he.addrs[1]);
+
+  assert_ns_ok(ns_gethostbyname_ex("127.0.0.1", &he, buf, sizeof buf));
+  assert_string_equal(he.name, "127.0.0.1");
+  assert_null(he.aliases[0]);
+  assert_string_equal(he.addrs[0], "127.0.0.1");
+}
+
+static void test_resolve__gethostbyname_ex_errors(void **state)
+{
+  (void)state;
+  char buf[NS_HOSTENT_BUFSIZE];
+  ns_hostent he;
+  assert_ns_err(ns_gethostbyname_ex("::1", &he, buf, sizeof buf),
+                NS_ERR_GAIERROR);
+  assert_last_message("[Errno -9] Address family for hostname not supported");
+
+  assert_ns_err(ns_gethostbyname_ex("localhost", &he, buf, 16),
+                NS_ERR_OVERFLOW);
+  assert_string_equal(ns_error_last_operation(), "gethostbyname_ex");
+  assert_true(strncmp(ns_error_last_message(),
+                      "buffer too small: the result needs ", 35) == 0);
+
+  assert_ns_err(ns_gethostbyname_ex("localhost", NULL, buf, sizeof buf),
+                NS_ERR_VALUE);
+  assert_last_message("gethostbyname_ex(): NULL argument");
+}
+
+static void test_resolve__gethostbyaddr(void **state)
+{
+  (void)state;
+  char buf[NS_HOSTENT_BUFSIZE];
+  ns_hostent he;
+  assert_ns_ok(ns_gethostbyaddr("127.0.0.1", &he, buf, sizeof buf));
+  assert_string_equal(he.name, "localhost");
+  assert_string_equal(he.addrs[0], "127.0.0.1");
+  /* A name is resolved first, as in Python. */
+  assert_ns_ok(ns_gethostbyaddr("localhost", &he, buf, sizeof buf));
+  assert_string_equal(he.name, "localhost");
+}
+
+static void test_resolve__gethostbyaddr_errors(void **state)
+{
+  (void)state;
+  char buf[NS_HOSTENT_BUFSIZE];
+  ns_hostent he;
+  /* "" is the wildcard of both families: Python refuses it, unlooked-up. */
+  assert_ns_err(ns_gethostbyaddr("", &he, buf, sizeof buf), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), 0);
+  assert_last_message("wildcard resolved to multiple address");
+
+  assert_ns_err(ns_gethostbyaddr("127.0.0.1", &he, buf, 8), NS_ERR_OVERFLOW);
+  assert_true(strncmp(ns_error_last_message(),
+                      "buffer too small: the result needs ", 35) == 0);
+  assert_ns_err(ns_gethostbyaddr(NULL, &he, buf, sizeof buf), NS_ERR_VALUE);
+  assert_last_message("gethostbyaddr(): NULL argument");
+}
+
+static void test_resolve__getfqdn(void **state)
+{
+  (void)state;
+  char name[NI_MAXHOST];
+  assert_ns_ok(ns_getfqdn("localhost", name, sizeof name));
+  assert_string_equal(name, "localhost");
+  assert_ns_ok(ns_getfqdn(" \tlocalhost \n", name, sizeof name));
+  assert_string_equal(name, "localhost");
+
+  memset(name, 'x', sizeof name);
+  assert_ns_err(ns_getfqdn("localhost", name, 5), NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 10 bytes");
+  assert_int_equal(name[0], 'x');
+  assert_ns_err(ns_getfqdn(NULL, name, sizeof name), NS_ERR_VALUE);
+  assert_last_message("getfqdn(): NULL argument");
+}
+
+/* ---- services, protocols ------------------------------------------------------- */
+
+static void test_resolve__getservbyname(void **state)
+{
+  (void)state;
+  int port = 0;
+  /* The first seed tutorial's lookup. */
+  assert_ns_ok(ns_getservbyname("http", NULL, &port));
+  assert_int_equal(port, 80);
+  assert_ns_ok(ns_getservbyname("http", "tcp", &port));
+  assert_int_equal(port, 80);
+  assert_ns_ok(ns_getservbyname("domain", "udp", &port));
+  assert_int_equal(port, 53);
+
+  assert_ns_err(ns_getservbyname("nosuchservice", NULL, &port), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), 0);
+  assert_last_message("service/proto not found");
+  assert_ns_err(ns_getservbyname("http", "xyz", &port), NS_ERR_OS);
+  assert_last_message("service/proto not found");
+  assert_ns_err(ns_getservbyname("http", NULL, NULL), NS_ERR_VALUE);
+  assert_last_message("getservbyname(): NULL argument");
+}
+
+static void test_resolve__getservbyport(void **state)
+{
+  (void)state;
+  char name[64];
+  assert_ns_ok(ns_getservbyport(80, NULL, name, sizeof name));
+  assert_string_equal(name, "http");
+  assert_ns_ok(ns_getservbyport(53, "udp", name, sizeof name));
+  assert_string_equal(name, "domain");
+
+  assert_ns_err(ns_getservbyport(65535, NULL, name, sizeof name), NS_ERR_OS);
+  assert_last_message("port/proto not found");
+  assert_ns_err(ns_getservbyport(70000, NULL, name, sizeof name),
+                NS_ERR_OVERFLOW);
+  assert_last_message("getservbyport: port must be 0-65535.");
+  assert_ns_err(ns_getservbyport(-1, NULL, name, sizeof name),
+                NS_ERR_OVERFLOW);
+  assert_last_message("getservbyport: port must be 0-65535.");
+  assert_ns_err(ns_getservbyport(80, NULL, name, 4), NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 5 bytes");
+}
+
+static void test_resolve__getprotobyname(void **state)
+{
+  (void)state;
+  int proto = -1;
+  assert_ns_ok(ns_getprotobyname("tcp", &proto));
+  assert_int_equal(proto, IPPROTO_TCP);
+  assert_ns_ok(ns_getprotobyname("udp", &proto));
+  assert_int_equal(proto, IPPROTO_UDP);
+
+  assert_ns_err(ns_getprotobyname("nosuchprotocol", &proto), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), 0);
+  assert_last_message("protocol not found");
+  assert_ns_err(ns_getprotobyname(NULL, &proto), NS_ERR_VALUE);
+  assert_last_message("getprotobyname(): NULL argument");
+}
+
+/* ---- inet_pton / inet_ntop ------------------------------------------------------- */
+
+static void test_resolve__inet_pton_ntop(void **state)
+{
+  (void)state;
+  unsigned char packed[16];
+  char text[INET6_ADDRSTRLEN];
+  assert_ns_ok(ns_inet_pton(AF_INET, "1.2.3.4", packed, sizeof packed));
+  assert_memory_equal(packed, "\1\2\3\4", 4);
+  assert_ns_ok(ns_inet_ntop(AF_INET, packed, 4, text, sizeof text));
+  assert_string_equal(text, "1.2.3.4");
+
+  assert_ns_ok(ns_inet_pton(AF_INET6, "fe80::1", packed, sizeof packed));
+  assert_int_equal(packed[0], 0xfe);
+  assert_int_equal(packed[15], 1);
+  assert_ns_ok(ns_inet_ntop(AF_INET6, packed, 16, text, sizeof text));
+  assert_string_equal(text, "fe80::1");
+
+  /* An IPv4 address needs only four bytes of room. */
+  assert_ns_ok(ns_inet_pton(AF_INET, "10.0.0.1", packed, 4));
+}
+
+static void test_resolve__inet_pton_errors(void **state)
+{
+  (void)state;
+  unsigned char packed[16];
+  assert_ns_err(ns_inet_pton(AF_INET, "1.2.3", packed, sizeof packed),
+                NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), 0);
+  assert_last_message("illegal IP address string passed to inet_pton");
+  assert_ns_err(ns_inet_pton(AF_INET6, ":::1", packed, sizeof packed),
+                NS_ERR_OS);
+  assert_last_message("illegal IP address string passed to inet_pton");
+  assert_ns_err(ns_inet_pton(12345, "1.2.3.4", packed, sizeof packed),
+                NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), EAFNOSUPPORT);
+  assert_last_message("[Errno 97] Address family not supported by protocol");
+  assert_ns_err(ns_inet_pton(AF_INET6, "::1", packed, 4), NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 16 bytes");
+  assert_ns_err(ns_inet_pton(AF_INET, NULL, packed, 4), NS_ERR_VALUE);
+  assert_last_message("inet_pton(): NULL argument");
+}
+
+static void test_resolve__inet_ntop_errors(void **state)
+{
+  (void)state;
+  char text[INET6_ADDRSTRLEN];
+  assert_ns_err(ns_inet_ntop(AF_INET, "\1\2\3", 3, text, sizeof text),
+                NS_ERR_VALUE);
+  assert_last_message("invalid length of packed IP address string");
+  assert_ns_err(ns_inet_ntop(AF_INET6, "\1\2\3\4", 4, text, sizeof text),
+                NS_ERR_VALUE);
+  assert_last_message("invalid length of packed IP address string");
+  assert_ns_err(ns_inet_ntop(12345, "\1\2\3\4", 4, text, sizeof text),
+                NS_ERR_VALUE);
+  assert_last_message("unknown address family 12345");
+  memset(text, 'x', sizeof text);
+  assert_ns_err(ns_inet_ntop(AF_INET, "\1\2\3\4", 4, text, 7),
+                NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 8 bytes");
+  assert_int_equal(text[0], 'x');
+}
+
+/* ---- inside a private resolver ---------------------------------------------------- */
+
+static const char sandbox_hosts[] = "127.0.0.1 localhost\n"
+                                    "::1 dual\n"
+                                    "127.0.0.1 dual\n"
+                                    "192.0.2.7 box.example.test box\n";
+
+static int sandboxed_dual(void *arg)
+{
+  (void)arg;
+  ns_addrinfo *list;
+  SB_CHECK(ns_getaddrinfo(&list, "dual", "80", AF_UNSPEC, SOCK_STREAM, 0,
+                          0) == NS_OK);
+  /* Both families, IPv6 first as RFC 6724 sorts loopback. */
+  const ns_addrinfo *second = ns_addrinfo_next(list);
+  SB_CHECK(ns_addrinfo_family(list) == AF_INET6);
+  SB_CHECK(second && ns_addrinfo_family(second) == AF_INET);
+  SB_CHECK(ns_addrinfo_next(second) == NULL);
+  ns_addrinfo_free(list);
+
+  SB_CHECK(ns_getaddrinfo(&list, "nosuchhost", "80", AF_UNSPEC, 0, 0, 0) ==
+           NS_ERR_GAIERROR);
+  SB_CHECK(ns_error_last_errno() == EAI_NONAME);
+  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  return 0;
+}
+
+static void test_resolve__sandbox_getaddrinfo_dual(void **state)
+{
+  (void)state;
+  hosts_sandbox_run(sandbox_hosts, sandboxed_dual, NULL);
+}
+
+static int sandboxed_lookups(void *arg)
+{
+  (void)arg;
+  char buf[NS_HOSTENT_BUFSIZE];
+  char ip[INET_ADDRSTRLEN];
+  ns_hostent he;
+
+  SB_CHECK(ns_gethostbyname("box", ip, sizeof ip) == NS_OK);
+  SB_CHECK_STR(ip, "192.0.2.7");
+  SB_CHECK(ns_gethostbyname("nosuchhost", ip, sizeof ip) == NS_ERR_GAIERROR);
+  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+
+  SB_CHECK(ns_gethostbyname_ex("box", &he, buf, sizeof buf) == NS_OK);
+  SB_CHECK_STR(he.name, "box.example.test");
+  SB_CHECK(he.aliases[0] && he.aliases[1] == NULL);
+  SB_CHECK_STR(he.aliases[0], "box");
+  SB_CHECK_STR(he.addrs[0], "192.0.2.7");
+
+  SB_CHECK(ns_gethostbyaddr("192.0.2.7", &he, buf, sizeof buf) == NS_OK);
+  SB_CHECK_STR(he.name, "box.example.test");
+  /* An address nobody named: herror carrying HOST_NOT_FOUND. */
+  SB_CHECK(ns_gethostbyaddr("192.0.2.99", &he, buf, sizeof buf) ==
+           NS_ERR_HERROR);
+  SB_CHECK(ns_error_last_errno() == HOST_NOT_FOUND);
+  SB_CHECK_STR(ns_error_last_message(), "[Errno 1] Unknown host");
+  SB_CHECK(ns_error_is(NS_ERR_HERROR, NS_ERR_OS));
+
+  char name[NI_MAXHOST];
+  SB_CHECK(ns_getfqdn("box", name, sizeof name) == NS_OK);
+  SB_CHECK_STR(name, "box.example.test");
+  /* A failed lookup gives the name back, as Python's getfqdn(). */
+  SB_CHECK(ns_getfqdn("nosuchhost", name, sizeof name) == NS_OK);
+  SB_CHECK_STR(name, "nosuchhost");
+
+  /* A name that does not resolve is a gaierror for the numeric step. */
+  SB_CHECK(ns_gethostbyaddr("nosuchhost", &he, buf, sizeof buf) ==
+           NS_ERR_GAIERROR);
+  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+
+  ns_addr a;
+  SB_CHECK(ns_addr_inet(&a, "192.0.2.99", 80) == NS_OK);
+  SB_CHECK(ns_getnameinfo(&a, NI_NAMEREQD, name, sizeof name, NULL, 0) ==
+           NS_ERR_GAIERROR);
+  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  return 0;
+}
+
+static void test_resolve__sandbox_lookups(void **state)
+{
+  (void)state;
+  hosts_sandbox_run(sandbox_hosts, sandboxed_lookups, NULL);
+}
+
+/* getfqdn("") asks for this machine's own name. */
+static int sandboxed_own_fqdn(void *arg)
+{
+  const char *want = arg;
+  char name[NI_MAXHOST];
+  SB_CHECK(ns_getfqdn("", name, sizeof name) == NS_OK);
+  SB_CHECK_STR(name, want);
+  SB_CHECK(ns_getfqdn("0.0.0.0", name, sizeof name) == NS_OK);
+  SB_CHECK_STR(name, want);
+  return 0;
+}
+
+static void test_resolve__sandbox_getfqdn_own(void **state)
+{
+  (void)state;
+  char self[256], hosts[700];
+  assert_ns_ok(ns_gethostname(self, sizeof self));
+  snprintf(hosts, sizeof hosts,
+           "127.0.0.1 localhost\n192.0.2.8 %s.example.test %s\n", self, self);
+  char want[300];
+  snprintf(want, sizeof want, "%s.example.test", self);
+  hosts_sandbox_run(hosts, sandboxed_own_fqdn, want);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      NS_TEST(test_resolve__getaddrinfo_numeric),
+      NS_TEST(test_resolve__getaddrinfo_localhost),
+      NS_TEST(test_resolve__getaddrinfo_errors),
+      NS_TEST(test_resolve__addrinfo_accessors_null),
+      NS_TEST(test_resolve__getnameinfo),
+      NS_TEST(test_resolve__getnameinfo_errors),
+      NS_TEST(test_resolve__gethostname),
+      NS_TEST(test_resolve__gethostbyname),
+      NS_TEST(test_resolve__gethostbyname_errors),
+      NS_TEST(test_resolve__gethostbyname_ex),
+      NS_TEST(test_resolve__gethostbyname_ex_errors),
+      NS_TEST(test_resolve__gethostbyaddr),
+      NS_TEST(test_resolve__gethostbyaddr_errors),
+      NS_TEST(test_resolve__getfqdn),
+      NS_TEST(test_resolve__getservbyname),
+      NS_TEST(test_resolve__getservbyport),
+      NS_TEST(test_resolve__getprotobyname),
+      NS_TEST(test_resolve__inet_pton_ntop),
+      NS_TEST(test_resolve__inet_pton_errors),
+      NS_TEST(test_resolve__inet_ntop_errors),
+      NS_TEST(test_resolve__sandbox_getaddrinfo_dual),
+      NS_TEST(test_resolve__sandbox_lookups),
+      NS_TEST(test_resolve__sandbox_getfqdn_own),
+  };
+  return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);
+}
