@@ -44,8 +44,9 @@ if [ $((status & 3)) -ne 0 ]; then
   echo "abidiff failed (status $status)."
   exit 1
 fi
+echo "abidiff exit status $status."
 cat <<'MSG'
-The ABI changed against the baseline (abidiff status above). Within a major
+The ABI changed against the baseline. Within a major
 version nothing that exists may change shape or go away; see
 docs/api-stability.md. If this is a new major version, run
 tools/update-abi.sh and commit abi/.
