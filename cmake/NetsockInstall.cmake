@@ -44,6 +44,27 @@ write_basic_package_version_file(
   VERSION ${PROJECT_VERSION}
   COMPATIBILITY SameMajorVersion)
 
+# The packages behind the imported targets the netsock target links, for
+# find_dependency() in netsockConfig.cmake. Only a static library passes
+# them on ($<LINK_ONLY:...> in its link interface).
+set(NETSOCK_CONFIG_DEPENDENCIES "")
+get_target_property(_netsock_type netsock TYPE)
+get_target_property(_netsock_links netsock LINK_LIBRARIES)
+if(NOT _netsock_links)
+  set(_netsock_links "")
+endif()
+if(_netsock_type STREQUAL "STATIC_LIBRARY")
+  if("Threads::Threads" IN_LIST _netsock_links)
+    string(APPEND NETSOCK_CONFIG_DEPENDENCIES "find_dependency(Threads)\n")
+  endif()
+  foreach(_lib IN LISTS _netsock_links)
+    if(_lib MATCHES "::" AND NOT _lib STREQUAL "Threads::Threads")
+      message(WARNING "netsock links ${_lib}: add its find_dependency() to "
+                      "cmake/NetsockInstall.cmake")
+    endif()
+  endforeach()
+endif()
+
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/netsockConfig.cmake.in
   ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsockConfig.cmake
@@ -90,7 +111,6 @@ endif()
 # Libs.private: the system libraries the netsock target links privately,
 # read from the target so the two cannot disagree.
 set(NETSOCK_PC_LIBS_PRIVATE "")
-get_target_property(_netsock_links netsock LINK_LIBRARIES)
 foreach(_lib IN LISTS _netsock_links)
   if(_lib STREQUAL "Threads::Threads")
     string(APPEND NETSOCK_PC_LIBS_PRIVATE " -pthread")
@@ -104,7 +124,6 @@ string(STRIP "${NETSOCK_PC_LIBS_PRIVATE}" NETSOCK_PC_LIBS_PRIVATE)
 
 # A static libnetsock is built with NS_STATIC public (see src/), and its
 # pkg-config users get it the same way.
-get_target_property(_netsock_type netsock TYPE)
 if(_netsock_type STREQUAL "STATIC_LIBRARY")
   set(NETSOCK_PC_CFLAGS " -DNS_STATIC")
 else()
