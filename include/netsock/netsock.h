@@ -11,6 +11,8 @@
 #include <netsock/error.h>
 #include <netsock/addr.h>
 #include <netsock/socket.h>
+#include <netsock/msg.h>
+#include <netsock/poller.h>
 #include <netsock/resolve.h>
 #include <netsock/create.h>
 #include <netsock/handle.h>

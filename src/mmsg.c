@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Datagram batches: sendmmsg(2)/recvmmsg(2), or a loop of sendmsg/recvmsg
+ * with the same results where the kernel lacks them (ENOSYS, also under a
+ * seccomp filter that hides them).
+ *
+ * The kernel headers are built on the stack in slices of BATCH, so a batch
+ * of any size costs no allocation. Timeouts work as for every other call:
+ * the kernel's SO_RCVTIMEO/SO_SNDTIMEO plus the call's deadline; recvmmsg's
+ * own timeout argument is never used, since the kernel checks it only
+ * after each datagram arrives and so cannot end a wait for the first.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define BATCH 64
+
+/* Cleared for good the first time the kernel answers ENOSYS. */
+static _Atomic bool have_mmsg = true;
+
+/* sendmmsg(2)'s contract, one sendmsg(2) at a time. */
+static int send_each(int fd, struct mmsghdr *h, unsigned int k, int flags)
+{
+  unsigned int i;
+  for (i = 0; i < k; i++) {
+    ssize_t n = sendmsg(fd, &h[i].msg_hdr, flags);
+    if (n < 0)
+      return i ? (int)i : -1;
+    h[i].msg_len = (unsigned int)n;
+  }
+  return (int)i;
+}
+
+/* recvmmsg(2) with MSG_WAITFORONE, one recvmsg(2) at a time: wait as
+   `flags` says for the first, then take only what is queued. */
+static int recv_each(int fd, struct mmsghdr *h, unsigned int k, int flags)
+{
+  unsigned int i;
+  for (i = 0; i < k; i++) {
+    ssize_t n = recvmsg(fd, &h[i].msg_hdr, flags);
+    if (n < 0)
+      return i ? (int)i : -1;
+    h[i].msg_len = (unsigned int)n;
+    flags |= MSG_DONTWAIT;
+  }
+  return (int)i;
+}
+
+static ns_err check_batch(ns_socket *s, const ns_datagram *msgs, size_t n,
+                          const size_t *count_out, bool sending,
+                          const char *op)
+{
+  if (!s)
+    return ns__fail_handle(op);
+  if (!msgs && n)
+    return ns__fail_null(op, "datagram array is NULL with a non-zero count");
+  if (!count_out)
+    return ns__fail_null(op, "count out-parameter is NULL");
+  for (size_t i = 0; i < n; i++) {
+    if (!msgs[i].buf && msgs[i].len)
+      return ns__fail_null(op, "buffer is NULL with a non-zero length");
+    if (msgs[i].len > SSIZE_MAX)
+      return ns__fail_msg(NS_ERR_OVERFLOW, op, "length exceeds SSIZE_MAX");
+    /* An empty address means "the connected peer", unless a constructor
+       failed on it: then report that failure, as sendto would. */
+    if (sending && msgs[i].addr.len == 0 && msgs[i].addr.u.sa.sa_data[0]) {
+      ns_err err = ns__addr_check(&msgs[i].addr, op);
+      if (err)
+        return err;
+    }
+  }
+  return NS_OK;
+}
+
+/* Point the kernel headers of one slice at the caller's datagrams. */
+static void fill(struct mmsghdr *h, struct iovec *iov, ns_datagram *m,
+                 unsigned int k, bool sending)
+{
+  memset(h, 0, k * sizeof *h);
+  for (unsigned int i = 0; i < k; i++) {
+    iov[i].iov_base = m[i].buf;
+    iov[i].iov_len = m[i].len;
+    h[i].msg_hdr.msg_iov = &iov[i];
+    h[i].msg_hdr.msg_iovlen = 1;
+    if (!sending) {
+      h[i].msg_hdr.msg_name = &m[i].addr.u;
+      h[i].msg_hdr.msg_namelen = sizeof m[i].addr.u;
+    } else if (m[i].addr.len) {
+      h[i].msg_hdr.msg_name = &m[i].addr.u;
+      h[i].msg_hdr.msg_namelen = m[i].addr.len;
+    }
+  }
+}
+
+static void collect(const struct mmsghdr *h, ns_datagram *m, int r,
+                    bool sending)
+{
+  for (int i = 0; i < r; i++) {
+    m[i].nbytes = h[i].msg_len;
+    m[i].flags = h[i].msg_hdr.msg_flags & ~MSG_CMSG_CLOEXEC;
+    if (!sending)
+      m[i].addr.len = h[i].msg_hdr.msg_namelen;
+  }
+}
+
+ns_err ns_sendmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
+                   size_t *count_out)
+{
+  const char *op = "sendmmsg";
+  ns_err err = check_batch(s, msgs, n, count_out, true, op);
+  if (err)
+    return err;
+  *count_out = 0;
+  if (n == 0)
+    return NS_OK;
+  ns__deadline dl;
+  if ((err = ns__call_begin(s, &dl, SO_SNDTIMEO, op)))
+    return err;
+  struct mmsghdr h[BATCH];
+  struct iovec iov[BATCH];
+  size_t done = 0;
+  while (done < n) {
+    unsigned int k = (unsigned int)(n - done < BATCH ? n - done : BATCH);
+    fill(h, iov, msgs + done, k, true);
+    bool batch = atomic_load_explicit(&have_mmsg, memory_order_relaxed);
+    int r = batch ? sendmmsg(s->fd, h, k, flags | MSG_NOSIGNAL)
+                  : send_each(s->fd, h, k, flags | MSG_NOSIGNAL);
+    if (r < 0) {
+      if (batch && errno == ENOSYS) {
+        atomic_store_explicit(&have_mmsg, false, memory_order_relaxed);
+        continue;
+      }
+      if (done)
+        break; /* what was sent stands; the error comes back next call */
+      if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, op)))
+        return err;
+      continue;
+    }
+    collect(h, msgs + done, r, true);
+    done += (size_t)r;
+    /* Going on may block again: within the deadline only. */
+    if (done < n && ns__call_continue(s, &dl, SO_SNDTIMEO, op))
+      break;
+  }
+  *count_out = done;
+  return NS_OK;
+}
+
+ns_err ns_recvmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
+                   size_t *count_out)
+{
+  const char *op = "recvmmsg";
+  ns_err err = check_batch(s, msgs, n, count_out, false, op);
+  if (err)
+    return err;
+  *count_out = 0;
+  if (n == 0)
+    return NS_OK;
+  ns__deadline dl;
+  if ((err = ns__call_begin(s, &dl, SO_RCVTIMEO, op)))
+    return err;
+  struct mmsghdr h[BATCH];
+  struct iovec iov[BATCH];
+  size_t done = 0;
+  flags |= MSG_CMSG_CLOEXEC;
+  while (done < n) {
+    unsigned int k = (unsigned int)(n - done < BATCH ? n - done : BATCH);
+    /* Only the very first datagram is waited for. */
+    int f = done ? flags | MSG_DONTWAIT : flags;
+    fill(h, iov, msgs + done, k, false);
+    bool batch = atomic_load_explicit(&have_mmsg, memory_order_relaxed);
+    int r = batch ? recvmmsg(s->fd, h, k, f | MSG_WAITFORONE, NULL)
+                  : recv_each(s->fd, h, k, f);
+    if (r < 0) {
+      if (batch && errno == ENOSYS) {
+        atomic_store_explicit(&have_mmsg, false, memory_order_relaxed);
+        continue;
+      }
+      if (done)
+        break; /* nothing more queued, or an error for the next call */
+      if ((err = ns__call_retry(s, &dl, SO_RCVTIMEO, flags, op)))
+        return err;
+      continue;
+    }
+    collect(h, msgs + done, r, false);
+    done += (size_t)r;
+    if ((unsigned int)r < k)
+      break; /* the queue is drained */
+  }
+  *count_out = done;
+  return NS_OK;
+}

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The poller's public calls: argument checks, the registration table
+ * (indexed by descriptor, so every lookup is O(1)) and the wait loop with
+ * its deadline. The system interface is the backend's (poller_epoll.c,
+ * poller_poll.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "poller_internal.h"
+
+#define NS_PER_MS 1000000
+
+static const ns__poller_ops *backend_ops(int backend)
+{
+  switch (backend) {
+  case NS_POLLER_DEFAULT:
+#if defined(__linux__)
+    return &ns__poller_epoll_ops;
+#else
+    return &ns__poller_poll_ops;
+#endif
+  case NS_POLLER_EPOLL:
+#if defined(__linux__)
+    return &ns__poller_epoll_ops;
+#else
+    return NULL;
+#endif
+  case NS_POLLER_POLL:
+    return &ns__poller_poll_ops;
+  default:
+    return NULL;
+  }
+}
+
+ns_err ns_poller_create(ns_poller **out, int backend)
+{
+  const char *op = "poller";
+  if (!out)
+    return ns__fail_null(op, "poller out-parameter is NULL");
+  *out = NULL;
+  if (backend < NS_POLLER_DEFAULT || backend > NS_POLLER_POLL)
+    return ns__fail_fmt(NS_ERR_VALUE, op, "unknown poller backend %d",
+                        backend);
+  const ns__poller_ops *ops = backend_ops(backend);
+  if (!ops)
+    return ns__fail_errno(op, ENOSYS);
+  ns_poller *p = calloc(1, sizeof *p);
+  if (!p)
+    return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");
+  p->ops = ops;
+  p->epfd = -1;
+  if (ops->init(p) != 0) {
+    ns_err err = errno == ENOMEM
+                     ? ns__fail_msg(NS_ERR_MEMORY, op, "out of memory")
+                     : ns__fail_errno(op, errno);
+    free(p);
+    return err;
+  }
+  *out = p;
+  return NS_OK;
+}
+
+ns_err ns_poller_close(ns_poller *p)
+{
+  if (!p)
+    return NS_OK;
+  int rc = p->ops->fini(p);
+  int err = errno;
+  free(p->regs);
+  free(p);
+  if (rc != 0 && err != EINTR)
+    return ns__fail_errno("close", err);
+  return NS_OK;
+}
+
+int ns_poller_backend(const ns_poller *p)
+{
+  return p ? p->ops->backend : -1;
+}
+
+size_t ns_poller_count(const ns_poller *p)
+{
+  return p ? p->count : 0;
+}
+
+static ns_err check_events(unsigned int events, const char *op)
+{
+  if (events == 0 || (events & ~(NS_EVENT_READ | NS_EVENT_WRITE)))
+    return ns__fail_fmt(NS_ERR_VALUE, op, "Invalid events: %u", events);
+  return NS_OK;
+}
+
+/* The registration of `s`, or NULL after recording why there is none. */
+static ns__poller_reg *find(const ns_poller *p, const ns_socket *s,
+                            const char *op)
+{
+  if (!p) {
+    ns__fail_null(op, "poller is NULL");
+    return NULL;
+  }
+  if (!s) {
+    ns__fail_handle(op);
+    return NULL;
+  }
+  size_t fd = (size_t)s->fd;
+  if (s->fd < 0 || fd >= p->regs_cap || p->regs[fd].sock != s) {
+    ns__fail_fmt(NS_ERR_VALUE, op, "socket (FD %d) is not registered", s->fd);
+    return NULL;
+  }
+  return &p->regs[fd];
+}
+
+/* Make the table reach `fd`; new slots are free. */
+static int grow_regs(ns_poller *p, size_t fd)
+{
+  if (fd < p->regs_cap)
+    return 0;
+  size_t cap = p->regs_cap ? p->regs_cap * 2 : 64;
+  while (cap <= fd)
+    cap *= 2;
+  ns__poller_reg *r = realloc(p->regs, cap * sizeof *r);
+  if (!r)
+    return -1;
+  memset(r + p->regs_cap, 0, (cap - p->regs_cap) * sizeof *r);
+  p->regs = r;
+  p->regs_cap = cap;
+  return 0;
+}
+
+ns_err ns_poller_register(ns_poller *p, ns_socket *s, unsigned int events,
+                          void *data)
+{
+  const char *op = "register";
+  if (!p)
+    return ns__fail_null(op, "poller is NULL");
+  if (!s)
+    return ns__fail_handle(op);
+  ns_err err = check_events(events, op);
+  if (err)
+    return err;
+  if (s->fd < 0)
+    return ns__fail_errno(op, EBADF);
+  size_t fd = (size_t)s->fd;
+  if (fd < p->regs_cap && p->regs[fd].sock)
+    return ns__fail_fmt(NS_ERR_VALUE, op, "socket (FD %d) is already "
+                                          "registered",
+                        s->fd);
+  if (grow_regs(p, fd) != 0)
+    return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");
+  ns__poller_reg *r = &p->regs[fd];
+  r->events = events;
+  if (p->ops->add(p, s->fd, events) != 0)
+    return errno == ENOMEM ? ns__fail_msg(NS_ERR_MEMORY, op, "out of memory")
+                           : ns__fail_errno(op, errno);
+  r->sock = s;
+  r->data = data;
+  p->count++;
+  return NS_OK;
+}
+
+ns_err ns_poller_modify(ns_poller *p, ns_socket *s, unsigned int events,
+                        void *data)
+{
+  const char *op = "modify";
+  ns__poller_reg *r = find(p, s, op);
+  if (!r)
+    return ns_error_last_code();
+  ns_err err = check_events(events, op);
+  if (err)
+    return err;
+  if (events != r->events) {
+    if (p->ops->mod(p, s->fd, events) != 0)
+      return ns__fail_errno(op, errno);
+    r->events = events;
+  }
+  r->data = data;
+  return NS_OK;
+}
+
+ns_err ns_poller_unregister(ns_poller *p, ns_socket *s)
+{
+  const char *op = "unregister";
+  ns__poller_reg *r = find(p, s, op);
+  if (!r)
+    return ns_error_last_code();
+  /* Forget it whatever the system says: a descriptor closed behind our
+     back (EBADF, ENOENT) is unregistered all the same. */
+  int rc = p->ops->del(p, s->fd);
+  int e = errno;
+  memset(r, 0, sizeof *r);
+  p->count--;
+  if (rc != 0 && e != EBADF && e != ENOENT)
+    return ns__fail_errno(op, e);
+  return NS_OK;
+}
+
+ns_err ns_poller_get(const ns_poller *p, const ns_socket *s,
+                     unsigned int *events_out, void **data_out)
+{
+  const ns__poller_reg *r = find(p, s, "get_key");
+  if (!r)
+    return ns_error_last_code();
+  if (events_out)
+    *events_out = r->events;
+  if (data_out)
+    *data_out = r->data;
+  return NS_OK;
+}
+
+/* Milliseconds to the deadline, rounded up so a wait never ends early. */
+static int ms_until(int64_t at_ns)
+{
+  int64_t left = at_ns - ns__now_ns();
+  if (left <= 0)
+    return 0;
+  int64_t ms = (left + NS_PER_MS - 1) / NS_PER_MS;
+  return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+ns_err ns_poller_wait(ns_poller *p, ns_poller_event *events, size_t max,
+                      double timeout, size_t *count_out)
+{
+  const char *op = "select";
+  if (!p)
+    return ns__fail_null(op, "poller is NULL");
+  if (!events || !count_out)
+    return ns__fail_null(op, "event array or count out-parameter is NULL");
+  if (max == 0)
+    return ns__fail_msg(NS_ERR_VALUE, op, "max must be at least 1");
+  *count_out = 0;
+  int64_t t;
+  ns_err err = ns__timeout_from_seconds(timeout, &t, op);
+  if (err)
+    return err;
+  int64_t at = t > 0 ? ns__now_ns() + t : 0;
+  for (;;) {
+    int ms = t < 0 ? -1 : t == 0 ? 0 : ms_until(at);
+    size_t n = 0;
+    if (p->ops->wait(p, events, max, ms, &n) != 0) {
+      if (errno == EINTR)
+        continue; /* PEP 475: on with the time left */
+      return errno == ENOMEM ? ns__fail_msg(NS_ERR_MEMORY, op, "out of memory")
+                             : ns__fail_errno(op, errno);
+    }
+    /* Nothing ready: done when only looking or when the deadline has
+       passed; a readiness that vanished (the poll backend drops closed
+       descriptors) or an early wake-up waits on. */
+    if (n > 0 || t == 0 || (t > 0 && ns__now_ns() >= at)) {
+      *count_out = n;
+      return NS_OK;
+    }
+  }
+}
