@@ -26,9 +26,7 @@ struct verdict {
 /* The receiving side, in the child: read until end of stream, answer. */
 static void receive_and_answer(bk_sock s, size_t chunk, uint64_t expected)
 {
-  unsigned char *buf = malloc(chunk);
-  if (!buf)
-    bench_die("malloc", NULL);
+  unsigned char *buf = bench_alloc(chunk);
   struct verdict v = {0, 0};
   while (v.bytes < expected) {
     size_t want = chunk;
@@ -79,9 +77,7 @@ void case_bulk_tcp(const struct bench_opts *o)
     _exit(0);
   }
   bk_close(server);
-  unsigned char *buf = malloc(chunk);
-  if (!buf)
-    bench_die("malloc", NULL);
+  unsigned char *buf = bench_alloc(chunk);
   bench_pattern(buf, chunk);
   uint64_t csum = 0;
   for (uint64_t off = 0; off < bytes; off += chunk)
@@ -115,9 +111,7 @@ void case_sendall_large(const struct bench_opts *o)
     _exit(0);
   }
   bk_close(server);
-  unsigned char *buf = malloc(bytes);
-  if (!buf)
-    bench_die("malloc", NULL);
+  unsigned char *buf = bench_alloc(bytes);
   bench_pattern(buf, bytes);
   uint64_t csum = bench_csum(0, 0, buf, bytes);
 

@@ -33,10 +33,10 @@ static void tcp_round_trips(bk_sock s, unsigned char *buf, size_t size,
 
 void case_pingpong_tcp(const struct bench_opts *o)
 {
-  static unsigned char buf[MAX_MESSAGE];
+  unsigned char *buf = bench_alloc(MAX_MESSAGE);
   size_t size = o->size ? o->size : 1;
   long iters = o->iters ? o->iters : 20000;
-  if (size > sizeof buf)
+  if (size > MAX_MESSAGE)
     bench_die("pingpong_tcp", "--size is at most 65536");
   bk_sock client, server;
   bk_tcp_pair(&client, &server, true);
@@ -61,6 +61,7 @@ void case_pingpong_tcp(const struct bench_opts *o)
   double t1 = bench_now();
   bk_close(client);
   bench_wait(pid);
+  free(buf);
 
   char p[64], detail[64];
   params(p, sizeof p, size, o->timeout);
@@ -82,7 +83,7 @@ static void udp_round_trips(bk_sock s, const bk_addr *to, unsigned char *buf,
 
 void case_pingpong_udp(const struct bench_opts *o)
 {
-  static unsigned char buf[MAX_MESSAGE];
+  unsigned char *buf = bench_alloc(MAX_MESSAGE);
   size_t size = o->size ? o->size : 1;
   long iters = o->iters ? o->iters : 20000;
   if (size > 1400)
@@ -116,6 +117,7 @@ void case_pingpong_udp(const struct bench_opts *o)
   bk_sendto(client, buf, 0, &server_addr);
   bk_close(client);
   bench_wait(pid);
+  free(buf);
 
   char p[64], detail[64];
   params(p, sizeof p, size, o->timeout);

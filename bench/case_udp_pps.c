@@ -23,12 +23,12 @@ struct tally {
 
 static void receive(bk_sock s, size_t size, int result_fd)
 {
-  unsigned char buf[2048];
+  unsigned char *buf = bench_alloc(2048);
   bk_addr from;
   struct tally t = {0, 0};
   double first = 0;
   for (;;) {
-    size_t n = bk_recvfrom(s, buf, sizeof buf, &from);
+    size_t n = bk_recvfrom(s, buf, 2048, &from);
     if (n == 1 && buf[0] == END_MARKER)
       break;
     if (n != size)
@@ -65,7 +65,7 @@ void case_udp_pps(const struct bench_opts *o)
   }
   bk_close(receiver);
   close(result[1]);
-  unsigned char buf[2048];
+  unsigned char *buf = bench_alloc(2048);
   bench_pattern(buf, size);
   buf[0] = 0;
   for (long i = 0; i < iters; i++)
@@ -86,6 +86,7 @@ void case_udp_pps(const struct bench_opts *o)
   close(result[0]);
   bk_close(sender);
   bench_wait(pid);
+  free(buf);
 
   char p_[64], detail[96];
   snprintf(p_, sizeof p_, "size=%zu;batch=1", size);

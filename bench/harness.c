@@ -63,6 +63,14 @@ void bench_wait(pid_t pid)
     bench_die("child", "the other side of the benchmark failed");
 }
 
+void *bench_alloc(size_t size)
+{
+  void *p;
+  if (posix_memalign(&p, 4096, size ? size : 1) != 0)
+    bench_die("posix_memalign", "out of memory");
+  return p;
+}
+
 void bench_pattern(unsigned char *buf, size_t len)
 {
   for (size_t i = 0; i < len; i++)

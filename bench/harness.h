@@ -46,6 +46,10 @@ pid_t bench_fork(void);
 /* Wait for a child and die unless it exited with status 0. */
 void bench_wait(pid_t pid);
 
+/* Page-aligned memory, or die: both twins copy from and to buffers with
+   the same alignment, which the kernel's copy speed depends on. */
+void *bench_alloc(size_t size);
+
 /* Fill buf with the benchmark's byte pattern. */
 void bench_pattern(unsigned char *buf, size_t len);
 

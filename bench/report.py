@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Turn the benchmark's CSV output into the report.
+
+Reads what bench/run_all.sh wrote into DIR (runs.csv, syscalls.csv,
+callgrind.txt, machine.txt), rewrites the generated blocks of
+docs/performance.md and docs/timeouts.md (between "<!-- BEGIN name -->"
+and "<!-- END name -->"; the prose around them is left alone), and draws
+DIR/performance.png with gnuplot.
+
+    report.py DIR DOCS_DIR
+"""
+import collections
+import csv
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+IMPLS = ("netsock", "raw", "python")
+
+# (case, params, pinned) -> ("<=" or ">=", target ratio libnetsock/raw).
+# Latency targets apply to the pinned runs: unpinned, a round trip is
+# dominated by where the scheduler puts the two processes.
+TARGETS = {
+    ("pingpong_tcp", "size=1;timeout=none", True): ("<=", 1.02),
+    ("pingpong_tcp", "size=64;timeout=none", True): ("<=", 1.02),
+    ("pingpong_udp", "size=1;timeout=none", True): ("<=", 1.02),
+    ("bulk_tcp", "chunk=65536", False): (">=", 0.98),
+    ("udp_pps", "size=64;batch=1", False): (">=", 0.98),
+    ("connect_churn", "sequential", False): ("<=", 1.05),
+}
+
+
+def lower_is_better(unit):
+    return unit.startswith("us/") or unit == "ms"
+
+
+def load_runs(path):
+    """{(case, params, pinned): {impl: {run: value}}}, units."""
+    data = collections.defaultdict(lambda: collections.defaultdict(dict))
+    units = {}
+    samples = collections.defaultdict(lambda: collections.defaultdict(list))
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            key = (row["case"], row["params"], row["cpus"] == "1")
+            units[key] = row["unit"]
+            value = float(row["value"])
+            if row["case"] == "timeout_precision":
+                samples[key][row["impl"]].append(value)
+            else:
+                data[key][row["impl"]][int(row["run"])] = value
+    return data, units, samples
+
+
+def ratios(a, b):
+    """a[run] / b[run] for the runs that have both."""
+    return [a[r] / b[r] for r in a if r in b and b[r]]
+
+
+def median_ratio(a, b):
+    """Median over runs of a[run] / b[run]."""
+    r = ratios(a, b)
+    return statistics.median(r) if r else None
+
+
+def ratio_cell(a, b, bold=False):
+    r = ratios(a, b)
+    if not r:
+        return "–"
+    m = f"{statistics.median(r):.3f}"
+    if bold:
+        m = f"**{m}**"
+    return m if len(r) < 2 else f"{m} ({min(r):.2f}–{max(r):.2f})"
+
+
+def fmt(x, digits=3):
+    return "–" if x is None else f"{x:.{digits}g}"
+
+
+def describe(case, params, pinned):
+    p = params.replace(";", ", ").replace("timeout=none", "no timeout")
+    p = re.sub(r"timeout=([\d.]+)", r"timeout \1 s", p)
+    p = re.sub(r"(size|chunk)=(\d+)", lambda m: f"{m.group(1)} {size(m.group(2))}",
+               p)
+    p = re.sub(r"bytes=(\d+)", lambda m: size(m.group(1)), p)
+    return f"`{case}`", p, "pinned (1 CPU)" if pinned else "unpinned (2 CPUs)"
+
+
+def size(text):
+    n = int(text)
+    for unit, div in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= div and n % div == 0:
+            return f"{n // div} {unit}"
+    return f"{n} B"
+
+
+CASE_ORDER = ["pingpong_tcp", "pingpong_udp", "bulk_tcp", "sendall_large",
+              "connect_churn", "udp_pps"]
+
+
+def sort_key(key):
+    case, params, pinned = key
+    nums = [int(x) for x in re.findall(r"=(\d+)", params)]
+    return (CASE_ORDER.index(case) if case in CASE_ORDER else 99,
+            not pinned, "timeout=none" not in params, nums)
+
+
+def results_table(data, units):
+    lines = [
+        "| case | parameters | CPUs | libnetsock | raw C | Python | "
+        "**libnetsock / raw** (range of runs) | Python / raw | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    verdicts = []
+    for key in sorted(data, key=sort_key):
+        case, params, pinned = key
+        if case == "timeout_precision":
+            continue
+        unit = units[key]
+        runs = data[key]
+        med = {i: statistics.median(runs[i].values()) if runs[i] else None
+               for i in IMPLS}
+        r_ns = median_ratio(runs["netsock"], runs["raw"])
+        target = TARGETS.get(key)
+        if target and r_ns is not None:
+            op, limit = target
+            ok = r_ns <= limit if op == "<=" else r_ns >= limit
+            t = f"{op} {limit} {'met' if ok else '**missed**'}"
+            verdicts.append((key, r_ns, op, limit, ok))
+        else:
+            t = ""
+        c, p, cpus = describe(case, params, pinned)
+        lines.append(
+            f"| {c} | {p} | {cpus} | {fmt(med['netsock'])} {unit} | "
+            f"{fmt(med['raw'])} {unit} | {fmt(med['python'])} {unit} | "
+            f"{ratio_cell(runs['netsock'], runs['raw'], True)} | "
+            f"{ratio_cell(runs['python'], runs['raw'])} | {t} |")
+    # Issue 3, point 3: a timeout on both sides against the raw round trip
+    # without one, measured in the same runs.
+    for pinned in (True, False):
+        t5 = data.get(("pingpong_tcp", "size=1;timeout=5", pinned))
+        base = data.get(("pingpong_tcp", "size=1;timeout=none", pinned))
+        if not t5 or not base:
+            continue
+        r_ns = median_ratio(t5["netsock"], base["raw"])
+        limit = 1.05
+        ok = r_ns is not None and r_ns <= limit
+        cpus = "pinned (1 CPU)" if pinned else "unpinned (2 CPUs)"
+        lines.append(
+            f"| `pingpong_tcp` | size 1 B, timeout 5 s **vs raw C without "
+            f"one** | {cpus} | {fmt(statistics.median(t5['netsock'].values()))}"
+            f" us/rt | {fmt(statistics.median(base['raw'].values()))} us/rt |"
+            f" {fmt(statistics.median(t5['python'].values()))} us/rt | "
+            f"{ratio_cell(t5['netsock'], base['raw'], True)} | "
+            f"{ratio_cell(t5['python'], base['raw'])} | "
+            + (f"<= {limit} {'met' if ok else '**missed**'} |" if pinned
+               else "|"))
+        if pinned:
+            verdicts.append((("pingpong_tcp", "size=1;timeout=5 vs raw", True),
+                             r_ns, "<=", limit, ok))
+    return "\n".join(lines), verdicts
+
+
+def precision_table(samples):
+    lines = ["| timeout | implementation | how it waits | min | median | "
+             "max | samples |",
+             "|---|---|---|---|---|---|---|"]
+    how = {"netsock": "kernel timer (SO_RCVTIMEO) + monotonic deadline",
+           "raw": "poll() with the timeout",
+           "python": "poll() with the timeout (CPython)"}
+    keys = sorted(samples, key=lambda k: -float(k[1].split("=")[1]))
+    for key in keys:
+        t = float(key[1].split("=")[1]) * 1e3
+        for impl in IMPLS:
+            v = samples[key][impl]
+            if not v:
+                continue
+            lines.append(f"| {t:g} ms | {impl} | {how[impl]} | {min(v):.2f} |"
+                         f" {statistics.median(v):.2f} | {max(v):.2f} | "
+                         f"{len(v)} |")
+    return "\n".join(lines)
+
+
+def syscall_table(path):
+    if not os.path.exists(path):
+        return "(not measured: strace was not available)"
+    per = collections.defaultdict(dict)
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            per[(row["case"], row["timeout"], row["impl"])][row["syscall"]] = \
+                float(row["per_op"])
+    lines = ["| case | timeout | implementation | system calls per "
+             "operation | which |",
+             "|---|---|---|---|---|"]
+    for (case, timeout, impl), calls in per.items():
+        total = sum(calls.values())
+        which = ", ".join(f"{n} {v:.2f}" for n, v in sorted(calls.items()))
+        t = "none" if timeout == "none" else f"{timeout} s"
+        lines.append(f"| `{case}` | {t} | {impl} | **{total:.2f}** | "
+                     f"{which} |")
+    return "\n".join(lines)
+
+
+def verbatim(path, missing):
+    if not os.path.exists(path):
+        return missing
+    with open(path) as f:
+        text = f.read().strip()
+    return "```\n" + (text or missing) + "\n```"
+
+
+def replace_block(doc, name, body):
+    with open(doc) as f:
+        text = f.read()
+    pattern = re.compile(r"(<!-- BEGIN %s -->\n).*?(<!-- END %s -->)"
+                         % (re.escape(name), re.escape(name)), re.S)
+    if not pattern.search(text):
+        sys.exit(f"report.py: {doc} has no block '{name}'")
+    text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    with open(doc, "w") as f:
+        f.write(text)
+
+
+def plot(data, units, out_dir):
+    """Cost relative to raw C, lower is better: time ratios as they are,
+    throughput ratios inverted."""
+    rows = []
+    for key in sorted(data, key=sort_key):
+        case, params, pinned = key
+        if case == "timeout_precision":
+            continue
+        runs = data[key]
+        ratios = []
+        for impl in IMPLS:
+            r = median_ratio(runs[impl], runs["raw"])
+            if r is not None and not lower_is_better(units[key]):
+                r = 1 / r
+            ratios.append(r)
+        _, p, _ = describe(case, params, pinned)
+        label = f"{case}\\n{p}{' pinned' if pinned else ''}"
+        rows.append((label, ratios))
+    dat = os.path.join(out_dir, "performance.dat")
+    with open(dat, "w") as f:
+        f.write("label libnetsock raw Python\n")
+        for label, ratios in rows:
+            vals = " ".join("NaN" if r is None else f"{r:.4f}" for r in ratios)
+            f.write(f'"{label}" {vals}\n')
+    if not shutil.which("gnuplot"):
+        print("report.py: gnuplot not found, no plot drawn", file=sys.stderr)
+        return
+    png = os.path.join(out_dir, "performance.png")
+    script = f"""
+set terminal pngcairo size 1400,620 font ",10"
+set output "{png}"
+set title "Cost relative to raw C (median of the per-run ratios; lower is better; throughput inverted)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key top left
+set grid ytics
+set yrange [0:*]
+set ylabel "time per operation / raw C"
+set xtics rotate by -35 font ",8" noenhanced
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "black"
+plot "{dat}" using 2:xtic(1) title "libnetsock" lc rgb "#1f77b4", \\
+     "" using 3 title "raw C" lc rgb "#7f7f7f", \\
+     "" using 4 title "Python socket" lc rgb "#ff7f0e"
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def main():
+    out_dir, docs = sys.argv[1], sys.argv[2]
+    data, units, samples = load_runs(os.path.join(out_dir, "runs.csv"))
+    table, verdicts = results_table(data, units)
+    summary = ["| target | libnetsock / raw | verdict |", "|---|---|---|"]
+    for (case, params, pinned), r, op, limit, ok in verdicts:
+        summary.append(f"| `{case}` {params.replace(';', ', ')}"
+                       f"{' (pinned)' if pinned else ''} {op} {limit} | "
+                       f"{fmt(r, 4)} | {'met' if ok else '**missed**'} |")
+    machine = verbatim(os.path.join(out_dir, "machine.txt"), "(unknown)")
+    callgrind = verbatim(os.path.join(out_dir, "callgrind.txt"),
+                         "(not measured: valgrind or cmocka missing)")
+    syscalls = syscall_table(os.path.join(out_dir, "syscalls.csv"))
+    precision = precision_table(samples)
+
+    perf = os.path.join(docs, "performance.md")
+    replace_block(perf, "machine", machine)
+    replace_block(perf, "results", table)
+    replace_block(perf, "targets", "\n".join(summary))
+    replace_block(perf, "syscalls", syscalls)
+    replace_block(perf, "callgrind", callgrind)
+    replace_block(perf, "precision", precision)
+    timeouts = os.path.join(docs, "timeouts.md")
+    replace_block(timeouts, "syscalls", syscalls)
+    replace_block(timeouts, "precision", precision)
+    replace_block(timeouts, "roundtrip", "\n".join(
+        line for line in table.splitlines()[:2] + [
+            l for l in table.splitlines()
+            if "`pingpong_tcp`" in l and "size 1 B" in l]))
+    plot(data, units, out_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Run the whole benchmark suite and regenerate the report:
+#   docs/perf/runs.csv       every run of every case (the record)
+#   docs/perf/syscalls.csv   system calls per operation (strace)
+#   docs/perf/callgrind.txt  the perf gates' instruction and syscall counts
+#   docs/perf/machine.txt    what it ran on
+#   docs/perf/performance.png and the generated tables in
+#   docs/performance.md and docs/timeouts.md
+#
+# usage: bench/run_all.sh [--runs N] [--build-dir DIR] [--out DIR]
+#
+# Needs cmake, a C compiler, python3 and gnuplot (Debian: gnuplot-nox);
+# strace and valgrind are used when present. Takes about four minutes on a
+# 2-core machine. Each case runs N times (default 5), alternating which of
+# libnetsock and raw C goes first, with Python after them; the report gives
+# medians and the median of the per-run ratios.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=5
+build=$root/build-bench
+out=$root/docs/perf
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --build-dir) build=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--build-dir DIR] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$out"
+
+echo "== building (RelWithDebInfo) in $build"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DNETSOCK_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" -j2 --target netsock-bench netsock-bench-raw >/dev/null
+gates=yes
+cmake --build "$build" -j2 --target test_perf_syscalls \
+  test_perf_instructions >/dev/null 2>&1 || gates=no
+
+ns=$build/bench/netsock-bench
+raw=$build/bench/netsock-bench-raw
+py=$root/bench/python/netsock_bench.py
+
+# case and arguments | pin (taskset -c 0) or not
+cases=(
+  "pingpong_tcp --size 1 --iters 20000|pin"
+  "pingpong_tcp --size 64 --iters 20000|pin"
+  "pingpong_tcp --size 1 --timeout 5 --iters 20000|pin"
+  "pingpong_tcp --size 1 --iters 5000|"
+  "pingpong_tcp --size 64 --iters 5000|"
+  "pingpong_tcp --size 1 --timeout 5 --iters 5000|"
+  "pingpong_udp --size 1 --iters 20000|pin"
+  "pingpong_udp --size 1 --iters 5000|"
+  "bulk_tcp --size 1024 --bytes 67108864|"
+  "bulk_tcp --size 8192 --bytes 268435456|"
+  "bulk_tcp --size 65536 --bytes 536870912|"
+  "sendall_large --bytes 268435456|"
+  "connect_churn --iters 2000|"
+  "udp_pps --size 64 --iters 100000|"
+  "timeout_precision --timeout 0.1 --iters 4|"
+  "timeout_precision --timeout 0.01 --iters 4|"
+  "timeout_precision --timeout 0.001 --iters 4|"
+)
+
+csv=$out/runs.csv
+echo "run,case,params,impl,cpus,value,unit,detail" >"$csv"
+start=$(date +%s)
+for run in $(seq 1 "$runs"); do
+  if [ $((run % 2)) = 1 ]; then order="ns raw py"; else order="raw ns py"; fi
+  echo "== run $run of $runs ($order)"
+  for spec in "${cases[@]}"; do
+    args=${spec%|*}
+    pin=()
+    [ "${spec#*|}" = pin ] && pin=(taskset -c 0)
+    for impl in $order; do
+      case $impl in
+        ns) prog=("$ns") ;;
+        raw) prog=("$raw") ;;
+        py) prog=(python3 "$py") ;;
+      esac
+      # shellcheck disable=SC2086
+      "${pin[@]}" "${prog[@]}" $args | sed "s/^/$run,/" >>"$csv"
+    done
+  done
+done
+echo "== $(($(date +%s) - start)) s of runs"
+
+if command -v strace >/dev/null; then
+  echo "== counting system calls per operation (strace)"
+  python3 "$root/bench/count_syscalls.py" "$ns" "$raw" "$py" \
+    "$out/syscalls.csv"
+else
+  echo "== strace not found: no system-call counts" >&2
+  rm -f "$out/syscalls.csv"
+fi
+
+if [ $gates = yes ] && command -v valgrind >/dev/null; then
+  echo "== instruction and system-call counts (callgrind)"
+  { "$build/tests/perf/test_perf_syscalls"
+    "$build/tests/perf/test_perf_instructions"; } 2>&1 |
+    grep '^# ' | sed 's/^# //' >"$out/callgrind.txt" || true
+else
+  echo "== valgrind or the test build missing: no callgrind counts" >&2
+  rm -f "$out/callgrind.txt"
+fi
+
+{
+  echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpu:        $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
+    sed 's/^ //'), $(nproc) CPUs"
+  hz=$( (zcat /proc/config.gz 2>/dev/null ||
+    cat "/boot/config-$(uname -r)" 2>/dev/null) | grep '^CONFIG_HZ=' |
+    cut -d= -f2 || true)
+  echo "kernel:     Linux $(uname -r), HZ=${hz:-unknown}, clocksource" \
+    "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource \
+      2>/dev/null || echo unknown)"
+  echo "libc:       $(ldd --version 2>&1 | head -1)"
+  echo "compiler:   $(${CC:-cc} --version | head -1), RelWithDebInfo (-O2 -g)"
+  echo "python:     $(python3 --version 2>&1)"
+  echo "runs:       $runs per case, alternating libnetsock and raw C"
+  echo "command:    bench/run_all.sh"
+} >"$out/machine.txt"
+
+echo "== writing the report"
+python3 "$root/bench/report.py" "$out" "$root/docs"
+echo "== done: docs/performance.md, docs/timeouts.md, $out/performance.png"
