@@ -106,8 +106,8 @@ static void *lookup_thread(void *arg)
 {
   lookup *l = arg;
   ns_addrinfo *list = NULL;
-  ns_err code = ns_getaddrinfo(&list, l->host, l->port, AF_UNSPEC,
-                               SOCK_STREAM, 0, 0);
+  ns_err code =
+      ns_getaddrinfo(&list, l->host, l->port, AF_UNSPEC, SOCK_STREAM, 0, 0);
   pthread_mutex_lock(&l->mu);
   l->list = list;
   l->code = code;
@@ -196,7 +196,7 @@ static ns_err resolve(ns_addrinfo **out, const char *host, int port,
   return err ? err : lookup_wait(l, deadline_ns, out);
 }
 
-/* ---- the candidates, families interleaved --------------------------------- */
+/* ---- the candidates, families interleaved -------------------------------- */
 
 /*
  * The addresses to try, from a getaddrinfo list or the caller's array,
@@ -260,7 +260,7 @@ static bool take_next(candidates *c, ns_addr *addr, int *type, int *proto)
          take_from(c, slot ^ 1, addr, type, proto);
 }
 
-/* ---- the race -------------------------------------------------------------- */
+/* ---- the race ------------------------------------------------------------ */
 
 typedef struct race {
   int64_t deadline_ns; /* 0: none */
@@ -294,8 +294,8 @@ static void attempt_failed(race *r, const ns_addr *addr)
 static void attempt_start(race *r, const ns_addr *addr, int type, int proto)
 {
   ns_socket *s;
-  if (ns_socket_create(&s, ns_addr_family(addr), type | SOCK_NONBLOCK,
-                       proto) != NS_OK) {
+  if (ns_socket_create(&s, ns_addr_family(addr), type | SOCK_NONBLOCK, proto) !=
+      NS_OK) {
     attempt_failed(r, addr);
     return;
   }
@@ -434,7 +434,7 @@ static ns_err race_run(race *r, candidates *c)
   return fail_again(&r->last, suffix);
 }
 
-/* ---- create_connection ------------------------------------------------------- */
+/* ---- create_connection --------------------------------------------------- */
 
 typedef struct connect_settings {
   int64_t timeout_ns;
@@ -488,8 +488,7 @@ static void race_init(race *r, const connect_settings *st, int64_t start)
 }
 
 /* The winner leaves the race non-blocking: give it its timeout. */
-static ns_err race_finish(race *r, const connect_settings *st,
-                          ns_socket **out)
+static ns_err race_finish(race *r, const connect_settings *st, ns_socket **out)
 {
   ns_err err = ns_settimeout(r->winner, st->timeout_s);
   if (err) {
@@ -556,7 +555,7 @@ ns_err ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs,
   return err ? err : race_finish(&r, &st, out);
 }
 
-/* ---- create_server ------------------------------------------------------------ */
+/* ---- create_server ------------------------------------------------------- */
 
 ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
                         const ns_create_server_options *opts)
@@ -615,7 +614,7 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
   return NS_OK;
 }
 
-/* ---- probes ------------------------------------------------------------------- */
+/* ---- probes -------------------------------------------------------------- */
 
 bool ns_has_ipv6(void)
 {

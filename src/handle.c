@@ -9,8 +9,8 @@
 
 #include "internal.h"
 
-ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family,
-                     int type, int proto)
+ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family, int type,
+                     int proto)
 {
   if (!a_out || !b_out)
     return ns__fail_null("socketpair", "socketpair(): out is NULL");
@@ -23,8 +23,8 @@ ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family,
                  base_type | SOCK_CLOEXEC | (timeout == 0 ? SOCK_NONBLOCK : 0),
                  proto, fds) != 0)
     return ns__fail_errno("socketpair", errno);
-  ns_err err = ns__socket_wrap(a_out, fds[0], family, base_type, proto,
-                               timeout, "socketpair");
+  ns_err err = ns__socket_wrap(a_out, fds[0], family, base_type, proto, timeout,
+                               "socketpair");
   if (err) {
     close(fds[1]);
     return err;
@@ -96,14 +96,14 @@ ns_err ns_dup(ns_socket *s, ns_socket **out)
   if (err)
     return err;
   /* Both descriptors name one socket, and so one pair of kernel timers. */
-  atomic_store_explicit(&(*out)->rcv_kernel_ns,
-                        atomic_load_explicit(&s->rcv_kernel_ns,
-                                             memory_order_relaxed),
-                        memory_order_relaxed);
-  atomic_store_explicit(&(*out)->snd_kernel_ns,
-                        atomic_load_explicit(&s->snd_kernel_ns,
-                                             memory_order_relaxed),
-                        memory_order_relaxed);
+  atomic_store_explicit(
+      &(*out)->rcv_kernel_ns,
+      atomic_load_explicit(&s->rcv_kernel_ns, memory_order_relaxed),
+      memory_order_relaxed);
+  atomic_store_explicit(
+      &(*out)->snd_kernel_ns,
+      atomic_load_explicit(&s->snd_kernel_ns, memory_order_relaxed),
+      memory_order_relaxed);
   return NS_OK;
 }
 

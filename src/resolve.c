@@ -25,8 +25,7 @@ static const struct addrinfo *node(const ns_addrinfo *ai)
 
 /* Copy text into a caller's buffer, or touch nothing and say how much it
    needs. */
-static ns_err copy_out(char *buf, size_t size, const char *text,
-                       const char *op)
+static ns_err copy_out(char *buf, size_t size, const char *text, const char *op)
 {
   size_t need = strlen(text) + 1;
   if (need > size)
@@ -61,8 +60,8 @@ ns_err ns__resolve_host(ns_addr *out, int family, const char *host,
                         const char *op)
 {
   /* Keep the port the caller already put into *out. */
-  in_port_t port = family == AF_INET ? out->u.in4.sin_port
-                                     : out->u.in6.sin6_port;
+  in_port_t port =
+      family == AF_INET ? out->u.in4.sin_port : out->u.in6.sin6_port;
   ns_err err = lookup_first(out, family, host, op);
   if (err)
     return err;
@@ -111,7 +110,7 @@ static ns_err host_address(ns_addr *out, int family, const char *host,
   return lookup_first(out, family, host, op);
 }
 
-/* ---- getaddrinfo ---------------------------------------------------------- */
+/* ---- getaddrinfo --------------------------------------------------------- */
 
 ns_err ns_getaddrinfo(ns_addrinfo **out, const char *host, const char *port,
                       int family, int type, int proto, int flags)
@@ -187,9 +186,9 @@ ns_err ns_getnameinfo(const ns_addr *addr, int flags, char *host,
   /* Full-size scratch first: a short buffer is reported as every other
      buffer here is, and is left untouched. */
   char h[NI_MAXHOST], sv[NI_MAXSERV];
-  int rc = getnameinfo(&addr->u.sa, addr->len, host ? h : NULL,
-                       host ? sizeof h : 0, serv ? sv : NULL,
-                       serv ? sizeof sv : 0, flags);
+  int rc =
+      getnameinfo(&addr->u.sa, addr->len, host ? h : NULL, host ? sizeof h : 0,
+                  serv ? sv : NULL, serv ? sizeof sv : 0, flags);
   if (rc != 0)
     return ns__fail_gai("getnameinfo", rc, errno);
   size_t host_need = host ? strlen(h) + 1 : 0;
@@ -205,7 +204,7 @@ ns_err ns_getnameinfo(const ns_addr *addr, int flags, char *host,
   return NS_OK;
 }
 
-/* ---- host names ------------------------------------------------------------ */
+/* ---- host names ---------------------------------------------------------- */
 
 ns_err ns_gethostname(char *buf, size_t size)
 {
@@ -217,8 +216,7 @@ ns_err ns_gethostname(char *buf, size_t size)
 }
 
 /* The text of an address's host part, without a zone. */
-static void address_text(int family, const void *packed, char *buf,
-                         size_t size)
+static void address_text(int family, const void *packed, char *buf, size_t size)
 {
   if (!inet_ntop(family, packed, buf, (socklen_t)size))
     buf[0] = '\0';
@@ -252,22 +250,21 @@ static size_t count_list(char **list)
  * Lay a hostent out in the caller's buffer: the two pointer arrays first
  * (aligned), then the strings. Addresses become text on the way.
  */
-static ns_err pack_hostent(const struct hostent *h, ns_hostent *out,
-                           char *buf, size_t size, const char *op)
+static ns_err pack_hostent(const struct hostent *h, ns_hostent *out, char *buf,
+                           size_t size, const char *op)
 {
   size_t n_alias = count_list(h->h_aliases);
   size_t n_addr = count_list(h->h_addr_list);
   char addr_text[INET6_ADDRSTRLEN];
 
-  size_t pad = (alignof(char *) - (uintptr_t)buf % alignof(char *)) %
-               alignof(char *);
+  size_t pad =
+      (alignof(char *) - (uintptr_t)buf % alignof(char *)) % alignof(char *);
   size_t need = pad + (n_alias + 1 + n_addr + 1) * sizeof(char *);
   need += strlen(h->h_name) + 1;
   for (size_t i = 0; i < n_alias; i++)
     need += strlen(h->h_aliases[i]) + 1;
   for (size_t i = 0; i < n_addr; i++) {
-    address_text(h->h_addrtype, h->h_addr_list[i], addr_text,
-                 sizeof addr_text);
+    address_text(h->h_addrtype, h->h_addr_list[i], addr_text, sizeof addr_text);
     need += strlen(addr_text) + 1;
   }
   if (need > size)
@@ -289,8 +286,7 @@ static ns_err pack_hostent(const struct hostent *h, ns_hostent *out,
     PUT(aliases[i], h->h_aliases[i]);
   aliases[n_alias] = NULL;
   for (size_t i = 0; i < n_addr; i++) {
-    address_text(h->h_addrtype, h->h_addr_list[i], addr_text,
-                 sizeof addr_text);
+    address_text(h->h_addrtype, h->h_addr_list[i], addr_text, sizeof addr_text);
     PUT(addrs[i], addr_text);
   }
   addrs[n_addr] = NULL;
@@ -321,8 +317,7 @@ ns_err ns_gethostbyname_ex(const char *host, ns_hostent *out, char *buf,
   return pack_hostent(result, out, buf, size, op);
 }
 
-ns_err ns_gethostbyaddr(const char *ip, ns_hostent *out, char *buf,
-                        size_t size)
+ns_err ns_gethostbyaddr(const char *ip, ns_hostent *out, char *buf, size_t size)
 {
   const char *op = "gethostbyaddr";
   if (!ip || !out || !buf)
@@ -382,7 +377,7 @@ ns_err ns_getfqdn(const char *name, char *buf, size_t size)
   return copy_out(buf, size, fqdn, "getfqdn");
 }
 
-/* ---- services and protocols ------------------------------------------------ */
+/* ---- services and protocols ---------------------------------------------- */
 
 /* Room for the reentrant database lookups' own data. */
 enum { DB_SCRATCH = 4096 };
@@ -419,8 +414,7 @@ ns_err ns_getservbyport(int port, const char *proto, char *buf, size_t size)
 ns_err ns_getprotobyname(const char *name, int *proto_out)
 {
   if (!name || !proto_out)
-    return ns__fail_null("getprotobyname",
-                         "getprotobyname(): NULL argument");
+    return ns__fail_null("getprotobyname", "getprotobyname(): NULL argument");
   char scratch[DB_SCRATCH];
   struct protoent pe, *result = NULL;
   getprotobyname_r(name, &pe, scratch, sizeof scratch, &result);
@@ -430,7 +424,7 @@ ns_err ns_getprotobyname(const char *name, int *proto_out)
   return NS_OK;
 }
 
-/* ---- packed addresses ------------------------------------------------------ */
+/* ---- packed addresses ---------------------------------------------------- */
 
 ns_err ns_inet_pton(int family, const char *text, void *buf, size_t size)
 {

@@ -9,6 +9,7 @@
 #ifndef NETSOCK_TEST_HOSTS_SANDBOX_H
 #define NETSOCK_TEST_HOSTS_SANDBOX_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <netsock/netsock.h>
@@ -16,11 +17,23 @@
 /* What the sandboxed function returns: 0 passed, 1 failed. */
 typedef int (*hosts_sandbox_fn)(void *arg);
 
+/* What the sandbox holds. */
+typedef struct hosts_sandbox {
+  const char *hosts;       /* the text of /etc/hosts */
+  const char *nsswitch;    /* of /etc/nsswitch.conf; NULL: "hosts: files" */
+  const char *resolv_conf; /* of /etc/resolv.conf; NULL: the machine's */
+  bool own_network;        /* a network namespace of its own, lo up */
+} hosts_sandbox;
+
 /*
- * Run fn(arg) in the sandbox with `hosts` as /etc/hosts. The test fails
- * when fn fails, and is skipped, with the reason printed, when namespaces
- * are not available here. Call it from a cmocka test.
+ * Run fn(arg) in the sandbox. The test fails when fn fails, and is
+ * skipped, with the reason printed, when namespaces are not available
+ * here. Call it from a cmocka test.
  */
+void hosts_sandbox_run_in(const hosts_sandbox *sb, hosts_sandbox_fn fn,
+                          void *arg);
+
+/* The common case: only /etc/hosts, resolved from files alone. */
 void hosts_sandbox_run(const char *hosts, hosts_sandbox_fn fn, void *arg);
 
 /* Checks for inside the sandbox, where cmocka's assertions cannot run:

@@ -1,2 +1,664 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * create_connection (Happy Eyeballs, one deadline, all_errors),
+ * create_server, has_ipv6 and has_dualstack_ipv6, on loopback.
+ *
+ * A "blackhole" is a listener with backlog 0 whose one queue slot is taken
+ * by a connection nobody accepts: the kernel then drops every later SYN,
+ * so a connect to it hangs, as to a host that does not answer. Names that
+ * resolve to both ::1 and 127.0.0.1, or to nothing, exist only in a
+ * private resolver (hosts_sandbox). Wall-clock bounds are generous.
+ */
+#include <arpa/inet.h>
+#include <math.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hosts_sandbox.h"
 #include "ns_test.h"
-int main(void){return 0;}
+
+#define SKIP_WITHOUT_IPV6()                                                    \
+  do {                                                                         \
+    if (!ns_test_have_ipv6()) {                                                \
+      print_message("[  SKIP    ] ::1 is not usable here\n");                  \
+      skip();                                                                  \
+    }                                                                          \
+  } while (0)
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+typedef struct blackhole {
+  ns_socket *listener;
+  ns_socket *filler;
+  ns_addr addr;
+} blackhole;
+
+/*
+ * A TCP listener on loopback of `family`, on `port` (0: any). These
+ * fixtures return errors instead of asserting, so that the sandboxed
+ * functions, which run in a child where cmocka cannot, can use them too.
+ */
+static ns_err listen_on(ns_socket **out, int family, int port, int backlog,
+                        ns_addr *bound)
+{
+  ns_addr a;
+  ns_err err = family == AF_INET6 ? ns_addr_inet6(&a, "::1", port, 0, 0)
+                                  : ns_addr_inet(&a, "127.0.0.1", port);
+  if (!err)
+    err = ns_socket_create(out, family, SOCK_STREAM, 0);
+  if (err)
+    return err;
+  err = ns_bind(*out, &a);
+  if (!err)
+    err = ns_listen(*out, backlog);
+  if (!err)
+    err = ns_getsockname(*out, bound);
+  if (err)
+    ns_close(*out);
+  return err;
+}
+
+/* A blackhole on loopback of `family`, on `port` (0: any). */
+static ns_err blackhole_open(blackhole *b, int family, int port)
+{
+  ns_err err = listen_on(&b->listener, family, port, 0, &b->addr);
+  if (err)
+    return err;
+  err = ns_socket_create(&b->filler, family, SOCK_STREAM, 0);
+  if (!err) {
+    err = ns_connect(b->filler, &b->addr);
+    if (err)
+      ns_close(b->filler);
+  }
+  if (err)
+    ns_close(b->listener);
+  return err;
+}
+
+static void blackhole_close(blackhole *b)
+{
+  ns_close(b->filler);
+  ns_close(b->listener);
+}
+
+/* A loopback address of `family` where nothing listens. */
+static ns_addr closed_port(int family)
+{
+  ns_addr a = NS_ADDR_INIT;
+  ns_socket *l;
+  if (listen_on(&l, family, 0, 1, &a) == NS_OK)
+    ns_close(l);
+  return a;
+}
+
+static void assert_peer(ns_socket *s, const ns_addr *want)
+{
+  ns_addr peer;
+  assert_ns_ok(ns_getpeername(s, &peer));
+  assert_true(ns_addr_equal(&peer, want));
+}
+
+/* The message create_connection gives for the address `a`. */
+static void where(char *buf, size_t size, const char *message, const ns_addr *a)
+{
+  char host[NS_ADDR_STRLEN];
+  assert_ns_ok(ns_addr_host(a, host, sizeof host));
+  snprintf(buf, size, "%s (while attempting to connect to ('%s', %d))", message,
+           host, ns_addr_port(a));
+}
+
+/* ---- create_connection: one address -------------------------------------- */
+
+static void test_create__connection_numeric(void **state)
+{
+  (void)state;
+  ns_addr a;
+  ns_socket *l = ns_test_listener(AF_INET, &a), *s, *conn;
+  /* Default options: the default timeout, None. */
+  assert_ns_ok(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), NULL));
+  assert_int_equal(ns_family(s), AF_INET);
+  assert_int_equal(ns_socktype(s), SOCK_STREAM);
+  assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);
+  assert_true(ns_getblocking(s));
+  assert_peer(s, &a);
+  assert_ns_ok(ns_accept(l, &conn, NULL));
+  size_t n;
+  char buf[4];
+  assert_ns_ok(ns_sendall(s, "hi", 2, 0, NULL));
+  assert_ns_ok(ns_recv(conn, buf, sizeof buf, 0, &n));
+  assert_int_equal(n, 2);
+  assert_ns_ok(ns_close(conn));
+  assert_ns_ok(ns_close(s));
+
+  /* A timeout bounds the call and stays on the socket, as in Python. */
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 5.0;
+  assert_ns_ok(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts));
+  assert_true(ns_gettimeout(s) == 5.0);
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(l));
+}
+
+static void test_create__connection_localhost(void **state)
+{
+  (void)state;
+  ns_addr a;
+  ns_socket *l = ns_test_listener(AF_INET, &a), *s;
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  /* With a deadline the name is looked up on a thread ... */
+  opts.timeout = 5.0;
+  assert_ns_ok(ns_create_connection(&s, "localhost", ns_addr_port(&a), &opts));
+  assert_peer(s, &a);
+  assert_ns_ok(ns_close(s));
+  /* ... without one, right here. */
+  opts.timeout = NS_TIMEOUT_NONE;
+  assert_ns_ok(ns_create_connection(&s, "localhost", ns_addr_port(&a), &opts));
+  assert_peer(s, &a);
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(l));
+}
+
+static void test_create__connection_refused(void **state)
+{
+  (void)state;
+  ns_addr a = closed_port(AF_INET);
+  ns_socket *s = (ns_socket *)&s;
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), NULL),
+                NS_ERR_CONNECTION_REFUSED);
+  assert_null(s);
+  assert_int_equal(ns_error_last_errno(), ECONNREFUSED);
+  assert_string_equal(ns_error_last_operation(), "connect");
+  char want[256];
+  where(want, sizeof want, "[Errno 111] Connection refused", &a);
+  assert_last_message(want);
+}
+
+static void test_create__connection_source_address(void **state)
+{
+  (void)state;
+  ns_addr a, src, local;
+  ns_socket *l = ns_test_listener(AF_INET, &a), *s;
+  assert_ns_ok(ns_addr_inet(&src, "127.0.0.1", 0));
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.source_address = &src;
+  assert_ns_ok(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts));
+  assert_ns_ok(ns_getsockname(s, &local));
+  assert_int_equal(ns_addr_family(&local), AF_INET);
+  assert_int_not_equal(ns_addr_port(&local), 0);
+  assert_ns_ok(ns_close(s));
+
+  /* A source the socket cannot bind: that attempt's bind error. */
+  assert_ns_ok(ns_addr_inet6(&src, "::1", 0, 0, 0));
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts),
+                NS_ERR_OS);
+  assert_string_equal(ns_error_last_operation(), "bind");
+  assert_int_equal(ns_error_last_errno(), EAFNOSUPPORT);
+  char want[256];
+  where(want, sizeof want,
+        "[Errno 97] Address family not supported by protocol", &a);
+  assert_last_message(want);
+  assert_ns_ok(ns_close(l));
+}
+
+static void test_create__connection_timeout_zero(void **state)
+{
+  (void)state;
+  ns_addr a;
+  ns_socket *l = ns_test_listener(AF_INET, &a), *s;
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 0;
+  /* As Python: a non-blocking connect that cannot finish at once. */
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts),
+                NS_ERR_BLOCKING_IO);
+  assert_int_equal(ns_error_last_errno(), EINPROGRESS);
+  char want[256];
+  where(want, sizeof want, "[Errno 115] Operation now in progress", &a);
+  assert_last_message(want);
+  assert_ns_ok(ns_close(l));
+}
+
+static void test_create__connection_bad_arguments(void **state)
+{
+  (void)state;
+  ns_socket *s;
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", 70000, NULL),
+                NS_ERR_OVERFLOW);
+  assert_last_message("create_connection(): port must be 0-65535.");
+  assert_ns_err(ns_create_connection(NULL, "127.0.0.1", 80, NULL),
+                NS_ERR_VALUE);
+  assert_last_message("create_connection(): out is NULL");
+
+  opts.timeout = -5;
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", 80, &opts), NS_ERR_VALUE);
+  assert_last_message("Timeout value out of range");
+  opts.timeout = NS_TIMEOUT_DEFAULT;
+  opts.attempt_delay = NAN;
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", 80, &opts), NS_ERR_VALUE);
+  assert_last_message("create_connection(): attempt_delay out of range");
+  opts.attempt_delay = 0.25;
+  opts.version = 99;
+  assert_ns_err(ns_create_connection(&s, "127.0.0.1", 80, &opts), NS_ERR_VALUE);
+  assert_last_message("create_connection(): unsupported options version 99");
+
+  ns_addr empty = NS_ADDR_INIT;
+  assert_ns_err(ns_create_connection_addrs(&s, &empty, 0, NULL), NS_ERR_VALUE);
+  assert_last_message("create_connection(): no addresses");
+  assert_ns_err(ns_create_connection_addrs(&s, &empty, 1, NULL), NS_ERR_VALUE);
+  assert_last_message("create_connection(): address is empty");
+}
+
+/* ---- Happy Eyeballs over loopback ---------------------------------------- */
+
+/* The first family hangs: the second connects after the attempt delay. */
+static void test_create__happy_eyeballs_second_family(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  blackhole bh;
+  assert_ns_ok(blackhole_open(&bh, AF_INET6, 0));
+  ns_addr v4;
+  ns_socket *l4 = ns_test_listener(AF_INET, &v4), *s, *conn;
+  ns_addr addrs[2] = {bh.addr, v4};
+  ns_connect_error items[4];
+  ns_connect_errors errs = {items, 4, 0, 0};
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 10.0;
+  opts.all_errors = &errs;
+
+  double t0 = ns_test_now();
+  assert_ns_ok(ns_create_connection_addrs(&s, addrs, 2, &opts));
+  double took = ns_test_now() - t0;
+  assert_int_equal(ns_family(s), AF_INET);
+  assert_peer(s, &v4);
+  assert_ns_ok(ns_accept(l4, &conn, NULL));
+  /* The IPv6 attempt had its 250 ms, then lost the race: cancelled, not
+     failed. Well within the 10 s timeout. */
+  assert_true(took >= 0.2);
+  assert_true(took < 3.0);
+  assert_int_equal(errs.count, 0);
+  assert_true(ns_gettimeout(s) == 10.0);
+  assert_ns_ok(ns_close(conn));
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(l4));
+  blackhole_close(&bh);
+}
+
+/* A failure starts the next attempt at once, not after the delay. */
+static void test_create__happy_eyeballs_failure_moves_on(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  ns_addr v6 = closed_port(AF_INET6), v4;
+  ns_socket *l4 = ns_test_listener(AF_INET, &v4), *s;
+  ns_addr addrs[2] = {v6, v4};
+  ns_connect_error items[4];
+  ns_connect_errors errs = {items, 4, 0, 0};
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  /* Waiting out this delay would overrun the timeout. */
+  opts.attempt_delay = 30.0;
+  opts.timeout = 5.0;
+  opts.all_errors = &errs;
+  assert_ns_ok(ns_create_connection_addrs(&s, addrs, 2, &opts));
+  assert_peer(s, &v4);
+  /* The refused attempt is reported even though the call succeeded. */
+  assert_int_equal(errs.count, 1);
+  assert_true(ns_addr_equal(&items[0].addr, &v6));
+  assert_int_equal(items[0].code, NS_ERR_CONNECTION_REFUSED);
+  assert_string_equal(items[0].message, "[Errno 111] Connection refused");
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(l4));
+}
+
+/* Every attempt fails: all_errors has each address and error, families
+   interleaved; the call returns the last. */
+static void test_create__happy_eyeballs_all_errors(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  ns_addr addrs[3] = {closed_port(AF_INET6), closed_port(AF_INET6),
+                      closed_port(AF_INET)};
+  ns_connect_error items[4];
+  ns_connect_errors errs = {items, 4, 0, 0};
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 5.0;
+  opts.all_errors = &errs;
+  ns_socket *s;
+  assert_ns_err(ns_create_connection_addrs(&s, addrs, 3, &opts),
+                NS_ERR_CONNECTION_REFUSED);
+  assert_int_equal(errs.count, 3);
+  assert_int_equal(errs.dropped, 0);
+  /* RFC 8305 order: IPv6, IPv4, then the second IPv6. */
+  const ns_addr *order[3] = {&addrs[0], &addrs[2], &addrs[1]};
+  for (int i = 0; i < 3; i++) {
+    assert_true(ns_addr_equal(&items[i].addr, order[i]));
+    assert_int_equal(items[i].code, NS_ERR_CONNECTION_REFUSED);
+    assert_int_equal(items[i].sys_errno, ECONNREFUSED);
+    assert_string_equal(items[i].operation, "connect");
+    assert_string_equal(items[i].message, "[Errno 111] Connection refused");
+  }
+  char want[256];
+  where(want, sizeof want, "[Errno 111] Connection refused", &addrs[1]);
+  assert_last_message(want);
+
+  /* A short array keeps the first errors and counts the rest. */
+  errs.size = 1;
+  assert_ns_err(ns_create_connection_addrs(&s, addrs, 3, &opts),
+                NS_ERR_CONNECTION_REFUSED);
+  assert_int_equal(errs.count, 1);
+  assert_int_equal(errs.dropped, 2);
+}
+
+/* Both families hang: one deadline ends every attempt. */
+static void test_create__happy_eyeballs_deadline(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  blackhole bh6, bh4;
+  assert_ns_ok(blackhole_open(&bh6, AF_INET6, 0));
+  assert_ns_ok(blackhole_open(&bh4, AF_INET, 0));
+  ns_addr addrs[2] = {bh6.addr, bh4.addr};
+  ns_connect_error items[4];
+  ns_connect_errors errs = {items, 4, 0, 0};
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 0.6;
+  opts.all_errors = &errs;
+  ns_socket *s;
+  double t0 = ns_test_now();
+  assert_ns_err(ns_create_connection_addrs(&s, addrs, 2, &opts),
+                NS_ERR_TIMEOUT);
+  double took = ns_test_now() - t0;
+  assert_true(took >= 0.55);
+  assert_true(took < 3.0);
+  assert_int_equal(ns_error_last_errno(), 0);
+  char want[256];
+  where(want, sizeof want, "timed out", &bh4.addr);
+  assert_last_message(want);
+  assert_int_equal(errs.count, 2);
+  for (int i = 0; i < 2; i++) {
+    assert_true(ns_addr_equal(&items[i].addr, &addrs[i]));
+    assert_int_equal(items[i].code, NS_ERR_TIMEOUT);
+    assert_string_equal(items[i].message, "timed out");
+  }
+
+  /* One attempt at a time, as Python: the deadline ends the first, and
+     the second is never tried. */
+  opts.attempt_delay = NS_TIMEOUT_NONE;
+  opts.timeout = 0.3;
+  assert_ns_err(ns_create_connection_addrs(&s, addrs, 2, &opts),
+                NS_ERR_TIMEOUT);
+  assert_int_equal(errs.count, 1);
+  assert_true(ns_addr_equal(&items[0].addr, &bh6.addr));
+  blackhole_close(&bh4);
+  blackhole_close(&bh6);
+}
+
+/* ---- by name, in a private resolver -------------------------------------- */
+
+static const char dual_hosts[] = "127.0.0.1 localhost\n"
+                                 "::1 dual\n"
+                                 "127.0.0.1 dual\n";
+
+/* "dual" is ::1 then 127.0.0.1; ::1 hangs on the port 127.0.0.1 serves. */
+static int sandboxed_dual_name(void *arg)
+{
+  (void)arg;
+  ns_addr v4;
+  ns_socket *l4 = NULL;
+  blackhole bh;
+  bool open = false;
+  for (int i = 0; i < 20 && !open; i++) {
+    SB_CHECK(listen_on(&l4, AF_INET, 0, 16, &v4) == NS_OK);
+    open = blackhole_open(&bh, AF_INET6, ns_addr_port(&v4)) == NS_OK;
+    if (!open)
+      ns_close(l4);
+  }
+  SB_CHECK(open);
+  ns_connect_error items[4];
+  ns_connect_errors errs = {items, 4, 0, 0};
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 10.0;
+  opts.all_errors = &errs;
+  ns_socket *s;
+  double t0 = ns_test_now();
+  SB_CHECK(ns_create_connection(&s, "dual", ns_addr_port(&v4), &opts) == NS_OK);
+  double took = ns_test_now() - t0;
+  SB_CHECK(ns_family(s) == AF_INET);
+  SB_CHECK(took >= 0.2 && took < 3.0);
+  SB_CHECK(errs.count == 0);
+  ns_close(s);
+  blackhole_close(&bh);
+  ns_close(l4);
+
+  /* Nothing listens on either: both refusals, IPv6 first. */
+  ns_addr gone = closed_port(AF_INET);
+  SB_CHECK(ns_addr_port(&gone) > 0);
+  SB_CHECK(ns_create_connection(&s, "dual", ns_addr_port(&gone), &opts) ==
+           NS_ERR_CONNECTION_REFUSED);
+  SB_CHECK(errs.count == 2);
+  SB_CHECK(ns_addr_family(&items[0].addr) == AF_INET6);
+  SB_CHECK(ns_addr_family(&items[1].addr) == AF_INET);
+  SB_CHECK_STR(items[0].message, "[Errno 111] Connection refused");
+  SB_CHECK_STR(items[1].message, "[Errno 111] Connection refused");
+
+  /* A name nobody knows: gaierror, from the lookup thread or not. */
+  SB_CHECK(ns_create_connection(&s, "nosuchhost", 80, &opts) ==
+           NS_ERR_GAIERROR);
+  SB_CHECK(ns_error_last_errno() == EAI_NONAME);
+  SB_CHECK_STR(ns_error_last_operation(), "getaddrinfo");
+  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  opts.timeout = NS_TIMEOUT_NONE;
+  SB_CHECK(ns_create_connection(&s, "nosuchhost", 80, &opts) ==
+           NS_ERR_GAIERROR);
+  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  return 0;
+}
+
+static void test_create__sandbox_happy_eyeballs_by_name(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  hosts_sandbox_run(dual_hosts, sandboxed_dual_name, NULL);
+}
+
+/* A name server that never answers: the deadline covers the lookup. */
+static int sandboxed_slow_dns(void *arg)
+{
+  (void)arg;
+  ns_socket *silent;
+  ns_addr dns;
+  SB_CHECK(ns_socket_create(&silent, AF_INET, SOCK_DGRAM, 0) == NS_OK);
+  SB_CHECK(ns_addr_inet(&dns, "127.0.0.1", 53) == NS_OK);
+  SB_CHECK(ns_bind(silent, &dns) == NS_OK);
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 0.3;
+  ns_socket *s;
+  double t0 = ns_test_now();
+  SB_CHECK(ns_create_connection(&s, "slow.test", 80, &opts) == NS_ERR_TIMEOUT);
+  double took = ns_test_now() - t0;
+  SB_CHECK(took >= 0.25 && took < 3.0);
+  SB_CHECK_STR(ns_error_last_operation(), "getaddrinfo");
+  SB_CHECK_STR(ns_error_last_message(), "timed out");
+  ns_close(silent);
+  return 0;
+}
+
+static void test_create__sandbox_deadline_covers_lookup(void **state)
+{
+  (void)state;
+  hosts_sandbox sb = {"127.0.0.1 localhost\n", "hosts: dns\n",
+                      "nameserver 127.0.0.1\noptions timeout:20 attempts:1\n",
+                      true};
+  hosts_sandbox_run_in(&sb, sandboxed_slow_dns, NULL);
+}
+
+/* ---- create_server ------------------------------------------------------- */
+
+static int int_option(ns_socket *s, int level, int name)
+{
+  int v = -1;
+  assert_ns_ok(ns_getsockopt_int(s, level, name, &v));
+  return v;
+}
+
+static void test_create__server(void **state)
+{
+  (void)state;
+  ns_addr a, bound;
+  ns_socket *srv, *c, *conn;
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 0));
+  assert_ns_ok(ns_create_server(&srv, &a, NULL));
+  assert_int_equal(int_option(srv, SOL_SOCKET, SO_ACCEPTCONN), 1);
+  assert_int_equal(int_option(srv, SOL_SOCKET, SO_REUSEADDR), 1);
+  assert_int_equal(int_option(srv, SOL_SOCKET, SO_REUSEPORT), 0);
+  assert_true(ns_gettimeout(srv) == NS_TIMEOUT_NONE);
+  assert_ns_ok(ns_getsockname(srv, &bound));
+  assert_ns_ok(
+      ns_create_connection(&c, "127.0.0.1", ns_addr_port(&bound), NULL));
+  assert_ns_ok(ns_accept(srv, &conn, NULL));
+  assert_ns_ok(ns_close(conn));
+  assert_ns_ok(ns_close(c));
+
+  /* reuse_port: a second server on the same port. */
+  ns_create_server_options opts = NS_CREATE_SERVER_OPTIONS_INIT;
+  opts.reuse_port = true;
+  opts.backlog = 5;
+  ns_socket *r1, *r2;
+  assert_ns_ok(ns_create_server(&r1, &a, &opts));
+  assert_int_equal(int_option(r1, SOL_SOCKET, SO_REUSEPORT), 1);
+  assert_ns_ok(ns_getsockname(r1, &bound));
+  assert_ns_ok(ns_create_server(&r2, &bound, &opts));
+  assert_ns_ok(ns_close(r2));
+  assert_ns_ok(ns_close(r1));
+  assert_ns_ok(ns_close(srv));
+}
+
+static void test_create__server_ipv6(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  ns_addr a, bound;
+  ns_socket *srv, *c, *conn;
+  assert_ns_ok(ns_addr_inet6(&a, "::1", 0, 0, 0));
+  assert_ns_ok(ns_create_server(&srv, &a, NULL));
+  assert_int_equal(int_option(srv, IPPROTO_IPV6, IPV6_V6ONLY), 1);
+  assert_ns_ok(ns_close(srv));
+
+  /* Dual stack: one IPv6 socket takes an IPv4 client. */
+  assert_true(ns_has_dualstack_ipv6());
+  ns_create_server_options opts = NS_CREATE_SERVER_OPTIONS_INIT;
+  opts.dualstack_ipv6 = true;
+  assert_ns_ok(ns_addr_inet6(&a, "", 0, 0, 0));
+  assert_ns_ok(ns_create_server(&srv, &a, &opts));
+  assert_int_equal(int_option(srv, IPPROTO_IPV6, IPV6_V6ONLY), 0);
+  assert_ns_ok(ns_getsockname(srv, &bound));
+  assert_ns_ok(
+      ns_create_connection(&c, "127.0.0.1", ns_addr_port(&bound), NULL));
+  assert_ns_ok(ns_accept(srv, &conn, NULL));
+  assert_ns_ok(ns_close(conn));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(srv));
+}
+
+static void test_create__server_errors(void **state)
+{
+  (void)state;
+  ns_addr a, bound;
+  ns_socket *srv, *s = (ns_socket *)&s;
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 0));
+  assert_ns_ok(ns_create_server(&srv, &a, NULL));
+  assert_ns_ok(ns_getsockname(srv, &bound));
+  char want[256];
+  snprintf(want, sizeof want,
+           "[Errno 98] Address already in use (while attempting to bind on "
+           "address ('127.0.0.1', %d))",
+           ns_addr_port(&bound));
+  assert_ns_err(ns_create_server(&s, &bound, NULL), NS_ERR_OS);
+  assert_null(s);
+  assert_int_equal(ns_error_last_errno(), EADDRINUSE);
+  assert_last_message(want);
+  assert_ns_ok(ns_close(srv));
+
+  /* TEST-NET-1 is no local address; bind sends nothing. */
+  assert_ns_ok(ns_addr_inet(&a, "192.0.2.1", 0));
+  assert_ns_err(ns_create_server(&s, &a, NULL), NS_ERR_OS);
+  assert_last_message("[Errno 99] Cannot assign requested address (while "
+                      "attempting to bind on address ('192.0.2.1', 0))");
+
+  ns_create_server_options opts = NS_CREATE_SERVER_OPTIONS_INIT;
+  opts.dualstack_ipv6 = true;
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 0));
+  assert_ns_err(ns_create_server(&s, &a, &opts), NS_ERR_VALUE);
+  assert_last_message("dualstack_ipv6 requires AF_INET6 family");
+  opts.dualstack_ipv6 = false;
+  opts.version = 7;
+  assert_ns_err(ns_create_server(&s, &a, &opts), NS_ERR_VALUE);
+  assert_last_message("create_server(): unsupported options version 7");
+  assert_ns_err(ns_create_server(&s, NULL, NULL), NS_ERR_VALUE);
+  assert_last_message("create_server(): address is NULL");
+  assert_ns_err(ns_create_server(NULL, &a, NULL), NS_ERR_VALUE);
+  assert_last_message("create_server(): out is NULL");
+}
+
+/* ---- has_ipv6 / has_dualstack_ipv6 --------------------------------------- */
+
+static void test_create__has_ipv6(void **state)
+{
+  (void)state;
+  SKIP_WITHOUT_IPV6();
+  assert_true(ns_has_ipv6());
+  assert_true(ns_has_dualstack_ipv6());
+}
+
+/* Out of descriptors, the probes say no, and the last error says why. */
+static void test_create__has_ipv6_without_descriptors(void **state)
+{
+  (void)state;
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = 0;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+      _exit(2);
+    bool ok =
+        !ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
+        strcmp(ns_error_last_message(), "[Errno 24] Too many open files") == 0;
+    ns_error_clear();
+    ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;
+    _exit(ok ? 0 : 1);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      NS_TEST(test_create__connection_numeric),
+      NS_TEST(test_create__connection_localhost),
+      NS_TEST(test_create__connection_refused),
+      NS_TEST(test_create__connection_source_address),
+      NS_TEST(test_create__connection_timeout_zero),
+      NS_TEST(test_create__connection_bad_arguments),
+      NS_TEST(test_create__happy_eyeballs_second_family),
+      NS_TEST(test_create__happy_eyeballs_failure_moves_on),
+      NS_TEST(test_create__happy_eyeballs_all_errors),
+      NS_TEST(test_create__happy_eyeballs_deadline),
+      NS_TEST(test_create__sandbox_happy_eyeballs_by_name),
+      NS_TEST(test_create__sandbox_deadline_covers_lookup),
+      NS_TEST(test_create__server),
+      NS_TEST(test_create__server_ipv6),
+      NS_TEST(test_create__server_errors),
+      NS_TEST(test_create__has_ipv6),
+      NS_TEST(test_create__has_ipv6_without_descriptors),
+  };
+  return cmocka_run_group_tests_name("create", tests, NULL, NULL);
+}

@@ -1,2 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Handle utilities: socketpair, fromfd, dup, detach, inheritance and
+ * makefile. Messages are the ones Python 3 prints for the same failures.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ns_test.h"
-int main(void){return 0;}
+
+static bool cloexec(int fd)
+{
+  int flags = fcntl(fd, F_GETFD);
+  assert_true(flags >= 0);
+  return (flags & FD_CLOEXEC) != 0;
+}
+
+/* Send `text` on a and read it back on b. */
+static void exchange(ns_socket *a, ns_socket *b, const char *text)
+{
+  char buf[64];
+  size_t n = 0;
+  assert_ns_ok(ns_sendall(a, text, strlen(text), 0, NULL));
+  assert_ns_ok(ns_recv(b, buf, sizeof buf, 0, &n));
+  assert_int_equal(n, strlen(text));
+  assert_memory_equal(buf, text, n);
+}
+
+static int64_t rcvtimeo_us(int fd)
+{
+  struct timeval tv;
+  socklen_t len = sizeof tv;
+  assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len), 0);
+  return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* ---- socketpair ---------------------------------------------------------- */
+
+static void test_handle__socketpair(void **state)
+{
+  (void)state;
+  ns_socket *a, *b;
+  assert_ns_ok(ns_socketpair(&a, &b, AF_UNIX, SOCK_STREAM, 0));
+  assert_int_equal(ns_family(a), AF_UNIX);
+  assert_int_equal(ns_socktype(b), SOCK_STREAM);
+  assert_true(cloexec(ns_fileno(a)) && cloexec(ns_fileno(b)));
+  assert_true(ns_gettimeout(a) == NS_TIMEOUT_NONE);
+  exchange(a, b, "ping");
+  exchange(b, a, "pong");
+  assert_ns_ok(ns_close(a));
+  assert_ns_ok(ns_close(b));
+
+  /* SOCK_NONBLOCK: timeout 0 on both, as ns_socket_create gives. */
+  assert_ns_ok(ns_socketpair(&a, &b, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  assert_int_equal(ns_socktype(a), SOCK_DGRAM);
+  assert_true(ns_gettimeout(b) == 0.0);
+  char c;
+  size_t n;
+  assert_ns_err(ns_recv(b, &c, 1, 0, &n), NS_ERR_BLOCKING_IO);
+  assert_last_message("[Errno 11] Resource temporarily unavailable");
+  assert_ns_ok(ns_close(a));
+  assert_ns_ok(ns_close(b));
+}
+
+static void test_handle__socketpair_errors(void **state)
+{
+  (void)state;
+  ns_socket *a = (ns_socket *)&a, *b = (ns_socket *)&b;
+  assert_ns_err(ns_socketpair(&a, &b, AF_INET, SOCK_STREAM, 0), NS_ERR_OS);
+  assert_null(a);
+  assert_null(b);
+  assert_int_equal(ns_error_last_errno(), EOPNOTSUPP);
+  assert_last_message("[Errno 95] Operation not supported");
+  assert_string_equal(ns_error_last_operation(), "socketpair");
+
+  assert_ns_err(ns_socketpair(&a, &b, 12345, SOCK_STREAM, 0), NS_ERR_OS);
+  assert_last_message("[Errno 97] Address family not supported by protocol");
+
+  assert_ns_err(ns_socketpair(&a, NULL, AF_UNIX, SOCK_STREAM, 0), NS_ERR_VALUE);
+  assert_last_message("socketpair(): out is NULL");
+}
+
+/* Out of descriptors: EMFILE, and nothing half made or leaked. */
+static void test_handle__socketpair_emfile(void **state)
+{
+  (void)state;
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    /* Fill the table to a low limit, then free exactly one slot: a pair
+       needs two. */
+    int highest = 0;
+    for (int fd = 0; fd < 4096; fd++)
+      if (fcntl(fd, F_GETFD) >= 0)
+        highest = fd;
+    struct rlimit rl = {(rlim_t)highest + 8, (rlim_t)highest + 8};
+    int spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (spare < 0 || setrlimit(RLIMIT_NOFILE, &rl) != 0)
+      _exit(2);
+    int last = -1, fd;
+    for (int i = 0;
+         i <= highest + 8 && (fd = fcntl(spare, F_DUPFD_CLOEXEC, 0)) >= 0; i++)
+      last = fd;
+    if (errno != EMFILE || last < 0)
+      _exit(2);
+    close(last);
+    int before = ns_test_fd_count();
+    ns_socket *a, *b;
+    ns_err err = ns_socketpair(&a, &b, AF_UNIX, SOCK_STREAM, 0);
+    bool ok = err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
+              strcmp(ns_error_last_message(),
+                     "[Errno 24] Too many open files") == 0 &&
+              a == NULL && b == NULL;
+    _exit(ok && ns_test_fd_count() == before ? 0 : 1);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 2) {
+    print_message("[  SKIP    ] cannot lower RLIMIT_NOFILE here\n");
+    skip();
+  }
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* ---- fromfd -------------------------------------------------------------- */
+
+static void test_handle__fromfd(void **state)
+{
+  (void)state;
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+  assert_true(fd >= 0);
+  ns_socket *s;
+  assert_ns_ok(ns_fromfd(&s, fd));
+  assert_int_equal(ns_fileno(s), fd);
+  assert_int_equal(ns_family(s), AF_INET);
+  assert_int_equal(ns_socktype(s), SOCK_DGRAM);
+  assert_int_equal(ns_proto(s), IPPROTO_UDP);
+  assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);
+  /* The handle owns the descriptor now. */
+  assert_ns_ok(ns_close(s));
+  assert_int_equal(fcntl(fd, F_GETFD), -1);
+
+  /* A non-blocking descriptor stays so: timeout 0. Timers others left are
+     cleared, so that the handle's timeout alone governs. */
+  fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  assert_true(fd >= 0);
+  struct timeval tv = {3, 0};
+  assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  assert_ns_ok(ns_fromfd(&s, fd));
+  assert_int_equal(ns_family(s), AF_INET6);
+  assert_int_equal(ns_proto(s), IPPROTO_TCP);
+  assert_true(ns_gettimeout(s) == 0.0);
+  assert_int_equal(rcvtimeo_us(fd), 0);
+  assert_ns_ok(ns_close(s));
+}
+
+static void test_handle__fromfd_errors(void **state)
+{
+  (void)state;
+  ns_socket *s = (ns_socket *)&s;
+  assert_ns_err(ns_fromfd(&s, -1), NS_ERR_VALUE);
+  assert_null(s);
+  assert_last_message("negative file descriptor");
+
+  /* A regular file is no socket; it stays open and the caller's. */
+  int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  assert_ns_err(ns_fromfd(&s, fd), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), ENOTSOCK);
+  assert_last_message("[Errno 88] Socket operation on non-socket");
+  assert_int_equal(close(fd), 0);
+
+  /* A descriptor that is not open. */
+  assert_ns_err(ns_fromfd(&s, fd), NS_ERR_OS);
+  assert_last_message("[Errno 9] Bad file descriptor");
+
+  assert_ns_err(ns_fromfd(NULL, 0), NS_ERR_VALUE);
+  assert_last_message("fromfd(): out is NULL");
+}
+
+/* ---- dup ----------------------------------------------------------------- */
+
+static void test_handle__dup(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv, *d;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  assert_ns_ok(ns_settimeout(c, 5.0));
+  assert_ns_ok(ns_dup(c, &d));
+  assert_int_not_equal(ns_fileno(d), ns_fileno(c));
+  assert_true(cloexec(ns_fileno(d)));
+  assert_int_equal(ns_family(d), AF_INET);
+  assert_int_equal(ns_socktype(d), SOCK_STREAM);
+  assert_true(ns_gettimeout(d) == 5.0);
+  /* The same connection: the original can go. */
+  assert_ns_ok(ns_close(c));
+  exchange(d, srv, "through the dup");
+  exchange(srv, d, "back");
+
+  /* The dup keeps the timeout working on the shared kernel timers. */
+  assert_ns_ok(ns_settimeout(d, 0.05));
+  char buf[8];
+  size_t n;
+  assert_ns_err(ns_recv(d, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+  assert_last_message("timed out");
+  assert_ns_ok(ns_close(d));
+  assert_ns_ok(ns_close(srv));
+}
+
+static void test_handle__dup_errors(void **state)
+{
+  (void)state;
+  ns_socket *d = (ns_socket *)&d;
+  assert_ns_err(ns_dup(NULL, &d), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), EBADF);
+  assert_last_message("[Errno 9] Bad file descriptor");
+
+  ns_socket *s;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  assert_ns_err(ns_dup(s, NULL), NS_ERR_VALUE);
+  assert_last_message("dup(): out is NULL");
+  /* The descriptor closed behind the handle's back. */
+  assert_int_equal(close(ns_fileno(s)), 0);
+  assert_ns_err(ns_dup(s, &d), NS_ERR_OS);
+  assert_null(d);
+  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_ns_err(ns_close(s), NS_ERR_OS);
+}
+
+/* ---- detach -------------------------------------------------------------- */
+
+static void test_handle__detach(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  /* A timeout puts kernel timers on the socket; detach takes them off. */
+  assert_ns_ok(ns_settimeout(c, 2.0));
+  char buf[8];
+  size_t n;
+  assert_ns_ok(ns_send(c, "x", 1, 0, &n));
+  assert_ns_ok(ns_recv(srv, buf, 1, 0, &n));
+  int fd = ns_detach(c);
+  assert_true(fd >= 0);
+  assert_int_equal(rcvtimeo_us(fd), 0);
+  /* The descriptor is open and the same connection. */
+  assert_int_equal(write(fd, "raw", 3), 3);
+  assert_ns_ok(ns_recv(srv, buf, sizeof buf, 0, &n));
+  assert_int_equal(n, 3);
+  /* And it can be adopted again. */
+  ns_socket *again;
+  assert_ns_ok(ns_fromfd(&again, fd));
+  exchange(again, srv, "adopted");
+  assert_ns_ok(ns_close(again));
+  assert_ns_ok(ns_close(srv));
+}
+
+static void test_handle__detach_null(void **state)
+{
+  (void)state;
+  /* Python's detach() on a closed socket: -1, and no error. */
+  ns_error_clear();
+  assert_int_equal(ns_detach(NULL), -1);
+  assert_int_equal(ns_error_last_code(), NS_OK);
+  assert_last_message("");
+}
+
+/* ---- inheritance --------------------------------------------------------- */
+
+static void test_handle__inheritable(void **state)
+{
+  (void)state;
+  ns_socket *s;
+  bool inheritable = true;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  assert_ns_ok(ns_get_inheritable(s, &inheritable));
+  assert_false(inheritable);
+  assert_ns_ok(ns_set_inheritable(s, true));
+  assert_ns_ok(ns_get_inheritable(s, &inheritable));
+  assert_true(inheritable);
+  assert_false(cloexec(ns_fileno(s)));
+  assert_ns_ok(ns_set_inheritable(s, false));
+  assert_true(cloexec(ns_fileno(s)));
+  assert_ns_ok(ns_close(s));
+}
+
+static void test_handle__inheritable_errors(void **state)
+{
+  (void)state;
+  bool inheritable;
+  assert_ns_err(ns_get_inheritable(NULL, &inheritable), NS_ERR_OS);
+  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_ns_err(ns_set_inheritable(NULL, true), NS_ERR_OS);
+  assert_last_message("[Errno 9] Bad file descriptor");
+
+  ns_socket *s;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  assert_ns_err(ns_get_inheritable(s, NULL), NS_ERR_VALUE);
+  assert_last_message("get_inheritable(): out is NULL");
+  assert_int_equal(close(ns_fileno(s)), 0);
+  assert_ns_err(ns_get_inheritable(s, &inheritable), NS_ERR_OS);
+  assert_string_equal(ns_error_last_operation(), "get_inheritable");
+  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_ns_err(ns_set_inheritable(s, false), NS_ERR_OS);
+  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_ns_err(ns_close(s), NS_ERR_OS);
+}
+
+/* ---- makefile ------------------------------------------------------------ */
+
+static void test_handle__makefile(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  FILE *w, *r;
+  assert_ns_ok(ns_makefile(c, "wb", &w));
+  assert_ns_ok(ns_makefile(srv, NULL, &r)); /* Python's default, "r" */
+  assert_true(cloexec(fileno(w)));
+  assert_int_not_equal(fileno(w), ns_fileno(c));
+  assert_true(fprintf(w, "line %d\nsecond\n", 1) > 0);
+  assert_int_equal(fflush(w), 0);
+  char line[32];
+  assert_non_null(fgets(line, sizeof line, r));
+  assert_string_equal(line, "line 1\n");
+  assert_non_null(fgets(line, sizeof line, r));
+  assert_string_equal(line, "second\n");
+  /* fclose() releases only the stream's own descriptor. */
+  assert_int_equal(fclose(w), 0);
+  exchange(c, srv, "still open");
+
+  /* "rw": one stream both ways. */
+  FILE *rw;
+  assert_ns_ok(ns_makefile(c, "rw", &rw));
+  assert_true(fputs("hello\n", rw) >= 0);
+  assert_int_equal(fflush(rw), 0);
+  assert_non_null(fgets(line, sizeof line, r));
+  assert_string_equal(line, "hello\n");
+  size_t n;
+  assert_ns_ok(ns_sendall(srv, "reply\n", 6, 0, &n));
+  assert_non_null(fgets(line, sizeof line, rw));
+  assert_string_equal(line, "reply\n");
+  assert_int_equal(fclose(rw), 0);
+
+  /* A timeout shows as a failed read with errno EAGAIN. */
+  assert_ns_ok(ns_settimeout(srv, 0.05));
+  char b[4];
+  assert_ns_ok(ns_recv(srv, b, 0, 0, &n)); /* puts the timer in place */
+  errno = 0;
+  assert_null(fgets(line, sizeof line, r));
+  assert_true(ferror(r));
+  assert_int_equal(errno, EAGAIN);
+  assert_int_equal(fclose(r), 0);
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(srv));
+}
+
+static void test_handle__makefile_errors(void **state)
+{
+  (void)state;
+  ns_socket *s;
+  FILE *f = (FILE *)&f;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  assert_ns_err(ns_makefile(s, "x", &f), NS_ERR_VALUE);
+  assert_null(f);
+  assert_last_message("invalid mode 'x' (only r, w, b allowed)");
+  assert_ns_err(ns_makefile(s, "ra", &f), NS_ERR_VALUE);
+  assert_last_message("invalid mode 'ra' (only r, w, b allowed)");
+  assert_ns_err(ns_makefile(s, "r", NULL), NS_ERR_VALUE);
+  assert_last_message("makefile(): out is NULL");
+  assert_ns_err(ns_makefile(NULL, "r", &f), NS_ERR_OS);
+  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_int_equal(close(ns_fileno(s)), 0);
+  assert_ns_err(ns_makefile(s, "r", &f), NS_ERR_OS);
+  assert_string_equal(ns_error_last_operation(), "makefile");
+  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_ns_err(ns_close(s), NS_ERR_OS);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      NS_TEST(test_handle__socketpair),
+      NS_TEST(test_handle__socketpair_errors),
+      NS_TEST(test_handle__socketpair_emfile),
+      NS_TEST(test_handle__fromfd),
+      NS_TEST(test_handle__fromfd_errors),
+      NS_TEST(test_handle__dup),
+      NS_TEST(test_handle__dup_errors),
+      NS_TEST(test_handle__detach),
+      NS_TEST(test_handle__detach_null),
+      NS_TEST(test_handle__inheritable),
+      NS_TEST(test_handle__inheritable_errors),
+      NS_TEST(test_handle__makefile),
+      NS_TEST(test_handle__makefile_errors),
+  };
+  return cmocka_run_group_tests_name("handle", tests, NULL, NULL);
+}

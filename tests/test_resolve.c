@@ -14,14 +14,14 @@
 #include "hosts_sandbox.h"
 #include "ns_test.h"
 
-/* ---- getaddrinfo ------------------------------------------------------------ */
+/* ---- getaddrinfo --------------------------------------------------------- */
 
 static void test_resolve__getaddrinfo_numeric(void **state)
 {
   (void)state;
   ns_addrinfo *list;
-  assert_ns_ok(ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC,
-                              SOCK_STREAM, 0, AI_NUMERICHOST));
+  assert_ns_ok(ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, SOCK_STREAM,
+                              0, AI_NUMERICHOST));
   assert_non_null(list);
   assert_int_equal(ns_addrinfo_family(list), AF_INET);
   assert_int_equal(ns_addrinfo_socktype(list), SOCK_STREAM);
@@ -35,8 +35,8 @@ static void test_resolve__getaddrinfo_numeric(void **state)
   ns_addrinfo_free(list);
 
   /* No type asked for: one result per socket type, as Python lists. */
-  assert_ns_ok(ns_getaddrinfo(&list, "::1", "8080", AF_INET6, 0, 0,
-                              AI_NUMERICHOST));
+  assert_ns_ok(
+      ns_getaddrinfo(&list, "::1", "8080", AF_INET6, 0, 0, AI_NUMERICHOST));
   int n = 0;
   for (const ns_addrinfo *ai = list; ai; ai = ns_addrinfo_next(ai)) {
     assert_int_equal(ns_addrinfo_family(ai), AF_INET6);
@@ -52,16 +52,16 @@ static void test_resolve__getaddrinfo_localhost(void **state)
 {
   (void)state;
   ns_addrinfo *list;
-  assert_ns_ok(ns_getaddrinfo(&list, "localhost", "http", AF_INET,
-                              SOCK_STREAM, 0, AI_CANONNAME));
+  assert_ns_ok(ns_getaddrinfo(&list, "localhost", "http", AF_INET, SOCK_STREAM,
+                              0, AI_CANONNAME));
   assert_string_equal(ns_addrinfo_canonname(list), "localhost");
   ns_addr a = ns_addrinfo_addr(list);
   assert_int_equal(ns_addr_port(&a), 80);
   ns_addrinfo_free(list);
 
   /* No host and AI_PASSIVE: the wildcard address, to bind to. */
-  assert_ns_ok(ns_getaddrinfo(&list, NULL, "0", AF_INET, SOCK_STREAM, 0,
-                              AI_PASSIVE));
+  assert_ns_ok(
+      ns_getaddrinfo(&list, NULL, "0", AF_INET, SOCK_STREAM, 0, AI_PASSIVE));
   a = ns_addrinfo_addr(list);
   char host[64];
   assert_ns_ok(ns_addr_host(&a, host, sizeof host));
@@ -73,8 +73,8 @@ static void test_resolve__getaddrinfo_errors(void **state)
 {
   (void)state;
   ns_addrinfo *list = (ns_addrinfo *)&list;
-  assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "nosuchservice",
-                               AF_UNSPEC, SOCK_STREAM, 0, 0),
+  assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "nosuchservice", AF_UNSPEC,
+                               SOCK_STREAM, 0, 0),
                 NS_ERR_GAIERROR);
   assert_null(list);
   assert_int_equal(ns_error_last_errno(), EAI_SERVICE);
@@ -82,18 +82,18 @@ static void test_resolve__getaddrinfo_errors(void **state)
   assert_string_equal(ns_error_last_operation(), "getaddrinfo");
   assert_true(ns_error_is(NS_ERR_GAIERROR, NS_ERR_OS));
 
-  assert_ns_err(ns_getaddrinfo(&list, "localhost", "80", AF_UNSPEC, 0, 0,
-                               AI_NUMERICHOST),
-                NS_ERR_GAIERROR);
+  assert_ns_err(
+      ns_getaddrinfo(&list, "localhost", "80", AF_UNSPEC, 0, 0, AI_NUMERICHOST),
+      NS_ERR_GAIERROR);
   assert_last_message("[Errno -2] Name or service not known");
 
   assert_ns_err(ns_getaddrinfo(&list, NULL, NULL, AF_UNSPEC, 0, 0, 0),
                 NS_ERR_GAIERROR);
   assert_last_message("[Errno -2] Name or service not known");
 
-  assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0,
-                               0x7fff0000),
-                NS_ERR_GAIERROR);
+  assert_ns_err(
+      ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0, 0x7fff0000),
+      NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
   assert_last_message("[Errno -1] Bad value for ai_flags");
 
@@ -119,7 +119,7 @@ static void test_resolve__addrinfo_accessors_null(void **state)
   ns_addrinfo_free(NULL);
 }
 
-/* ---- getnameinfo -------------------------------------------------------------- */
+/* ---- getnameinfo --------------------------------------------------------- */
 
 static void test_resolve__getnameinfo(void **state)
 {
@@ -140,8 +140,8 @@ static void test_resolve__getnameinfo(void **state)
   assert_string_equal(serv, "http");
 
   assert_ns_ok(ns_addr_inet6(&a, "::1", 443, 0, 0));
-  assert_ns_ok(ns_getnameinfo(&a, NI_NUMERICHOST, host, sizeof host, serv,
-                              sizeof serv));
+  assert_ns_ok(
+      ns_getnameinfo(&a, NI_NUMERICHOST, host, sizeof host, serv, sizeof serv));
   assert_string_equal(host, "::1");
   assert_string_equal(serv, "https");
 }
@@ -152,9 +152,9 @@ static void test_resolve__getnameinfo_errors(void **state)
   ns_addr a;
   char host[NI_MAXHOST], serv[NI_MAXSERV];
   assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 80));
-  assert_ns_err(ns_getnameinfo(&a, 0x7fff0000, host, sizeof host, serv,
-                               sizeof serv),
-                NS_ERR_GAIERROR);
+  assert_ns_err(
+      ns_getnameinfo(&a, 0x7fff0000, host, sizeof host, serv, sizeof serv),
+      NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
   assert_last_message("[Errno -1] Bad value for ai_flags");
 
@@ -176,7 +176,7 @@ static void test_resolve__getnameinfo_errors(void **state)
   assert_last_message("getnameinfo(): address is empty");
 }
 
-/* ---- host names ---------------------------------------------------------------- */
+/* ---- host names ---------------------------------------------------------- */
 
 static void test_resolve__gethostname(void **state)
 {
@@ -311,7 +311,7 @@ static void test_resolve__getfqdn(void **state)
   assert_last_message("getfqdn(): NULL argument");
 }
 
-/* ---- services, protocols ------------------------------------------------------- */
+/* ---- services, protocols ------------------------------------------------- */
 
 static void test_resolve__getservbyname(void **state)
 {
@@ -348,8 +348,7 @@ static void test_resolve__getservbyport(void **state)
   assert_ns_err(ns_getservbyport(70000, NULL, name, sizeof name),
                 NS_ERR_OVERFLOW);
   assert_last_message("getservbyport: port must be 0-65535.");
-  assert_ns_err(ns_getservbyport(-1, NULL, name, sizeof name),
-                NS_ERR_OVERFLOW);
+  assert_ns_err(ns_getservbyport(-1, NULL, name, sizeof name), NS_ERR_OVERFLOW);
   assert_last_message("getservbyport: port must be 0-65535.");
   assert_ns_err(ns_getservbyport(80, NULL, name, 4), NS_ERR_OVERFLOW);
   assert_last_message("buffer too small: the result needs 5 bytes");
@@ -371,7 +370,7 @@ static void test_resolve__getprotobyname(void **state)
   assert_last_message("getprotobyname(): NULL argument");
 }
 
-/* ---- inet_pton / inet_ntop ------------------------------------------------------- */
+/* ---- inet_pton / inet_ntop ----------------------------------------------- */
 
 static void test_resolve__inet_pton_ntop(void **state)
 {
@@ -428,13 +427,12 @@ static void test_resolve__inet_ntop_errors(void **state)
                 NS_ERR_VALUE);
   assert_last_message("unknown address family 12345");
   memset(text, 'x', sizeof text);
-  assert_ns_err(ns_inet_ntop(AF_INET, "\1\2\3\4", 4, text, 7),
-                NS_ERR_OVERFLOW);
+  assert_ns_err(ns_inet_ntop(AF_INET, "\1\2\3\4", 4, text, 7), NS_ERR_OVERFLOW);
   assert_last_message("buffer too small: the result needs 8 bytes");
   assert_int_equal(text[0], 'x');
 }
 
-/* ---- inside a private resolver ---------------------------------------------------- */
+/* ---- inside a private resolver ------------------------------------------- */
 
 static const char sandbox_hosts[] = "127.0.0.1 localhost\n"
                                     "::1 dual\n"
@@ -445,8 +443,8 @@ static int sandboxed_dual(void *arg)
 {
   (void)arg;
   ns_addrinfo *list;
-  SB_CHECK(ns_getaddrinfo(&list, "dual", "80", AF_UNSPEC, SOCK_STREAM, 0,
-                          0) == NS_OK);
+  SB_CHECK(ns_getaddrinfo(&list, "dual", "80", AF_UNSPEC, SOCK_STREAM, 0, 0) ==
+           NS_OK);
   /* Both families, IPv6 first as RFC 6724 sorts loopback. */
   const ns_addrinfo *second = ns_addrinfo_next(list);
   SB_CHECK(ns_addrinfo_family(list) == AF_INET6);
