@@ -7,6 +7,7 @@
 #ifndef NETSOCK_TEST_H
 #define NETSOCK_TEST_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
