@@ -287,7 +287,7 @@ ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len)
     host_len = (size_t)(colon - text);
     port_text = colon + 1;
   }
-  int port;
+  int port = 0;
   ns_err err =
       parse_port(port_text, len - (size_t)(port_text - text), &port, op);
   if (err)

@@ -185,7 +185,7 @@ ns_err ns_settimeout(ns_socket *s, double seconds)
 {
   if (!s)
     return ns__fail_handle("settimeout");
-  int64_t t;
+  int64_t t = 0;
   ns_err err = ns__timeout_from_seconds(seconds, &t, "settimeout");
   return err ? err : apply_timeout(s, t, "settimeout");
 }
@@ -209,7 +209,7 @@ bool ns_getblocking(const ns_socket *s)
 
 ns_err ns_setdefaulttimeout(double seconds)
 {
-  int64_t t;
+  int64_t t = 0;
   ns_err err = ns__timeout_from_seconds(seconds, &t, "setdefaulttimeout");
   if (!err)
     atomic_store_explicit(&default_timeout_ns, t, memory_order_relaxed);
