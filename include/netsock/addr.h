@@ -30,6 +30,7 @@ NS_BEGIN_DECL
  * is the meaningful length of `u`, 0 for an empty (unset) address.
  */
 typedef struct ns_addr {
+  /** The address, read through the member of its family. */
   union {
     struct sockaddr sa;
     struct sockaddr_in in4;
@@ -37,6 +38,7 @@ typedef struct ns_addr {
     struct sockaddr_un un;
     struct sockaddr_storage storage;
   } u;
+  /** How many bytes of `u` are meaningful; 0 for an empty address. */
   socklen_t len;
 } ns_addr;
 
@@ -118,8 +120,9 @@ NS_EXTERN ns_err ns_addr_unix_abstract(ns_addr *out, const void *name,
 /**
  * Parse an address from text: "127.0.0.1:80", "[::1]:80",
  * "[fe80::1%lo]:80", "/run/app.sock" (any text starting with '/' or '.')
- * and "@name" for an abstract AF_UNIX name, where "\xNN" and "\\" escape
- * bytes. Hosts must be numeric: this call never resolves names.
+ * and "\@name" for an abstract AF_UNIX name, in which a backslash, 'x' and
+ * two hex digits stand for one byte and two backslashes for one. Hosts
+ * must be numeric: this call never resolves names.
  *
  * @param[out] out the address.
  * @param text NUL-terminated text; not NULL.
@@ -146,8 +149,8 @@ NS_EXTERN ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len);
  * Format an address as text that ns_addr_parse() reads back.
  *
  * IPv4 as "1.2.3.4:80", IPv6 as "[::1]:80" or "[fe80::1%lo]:80", AF_UNIX
- * paths as they are, abstract names as "@name" with non-printable bytes
- * escaped, and an unnamed AF_UNIX socket as "".
+ * paths as they are, abstract names with non-printable bytes
+ * escaped ("\@name"), and an unnamed AF_UNIX socket as "".
  *
  * @param addr the address.
  * @param[out] buf where the text and its NUL go.
@@ -173,14 +176,18 @@ NS_EXTERN ns_err ns_addr_from_sockaddr(ns_addr *out, const struct sockaddr *sa,
                                        size_t len);
 
 /**
- * The address family: AF_INET, AF_INET6, AF_UNIX, or AF_UNSPEC for an empty
- * address or NULL.
+ * The address family.
+ * @param addr the address, or NULL.
+ * @return AF_INET, AF_INET6, AF_UNIX, or AF_UNSPEC for an empty address or
+ *         NULL.
  * @since 1.0
  */
 NS_EXTERN int ns_addr_family(const ns_addr *addr);
 
 /**
- * The port of an IPv4 or IPv6 address, or -1 for other families.
+ * The port of an IPv4 or IPv6 address.
+ * @param addr the address, or NULL.
+ * @return the port, or -1 for other families, an empty address or NULL.
  * Python: `addr[1]`
  * @since 1.0
  */
@@ -203,6 +210,9 @@ NS_EXTERN ns_err ns_addr_host(const ns_addr *addr, char *buf, size_t size);
 /**
  * Whether two addresses are the same family, host, port (and for IPv6,
  * flowinfo and scope id) or the same AF_UNIX name.
+ * @param a an address, or NULL.
+ * @param b an address, or NULL.
+ * @return true when they are equal; two empty addresses are equal.
  * @since 1.0
  */
 NS_EXTERN bool ns_addr_equal(const ns_addr *a, const ns_addr *b);

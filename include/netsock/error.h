@@ -21,7 +21,7 @@
 
 NS_BEGIN_DECL
 
-/*
+/**
  * The one table of error classes: code, value, parent class, Python name.
  * Values are fixed forever: new classes are only ever appended.
  * NS_OK as a parent means "no parent": a root of the hierarchy.

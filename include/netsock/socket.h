@@ -70,6 +70,7 @@ NS_EXTERN ns_err ns_close(ns_socket *s);
 
 /**
  * The descriptor of the socket.
+ * @param s the socket, or NULL.
  * @return the file descriptor, or -1 for NULL.
  * Python: `s.fileno()`
  * @since 1.0
@@ -77,22 +78,27 @@ NS_EXTERN ns_err ns_close(ns_socket *s);
 NS_EXTERN int ns_fileno(const ns_socket *s);
 
 /**
- * The address family the socket was created with; -1 for NULL.
+ * The address family the socket was created with.
+ * @param s the socket, or NULL.
+ * @return AF_INET, AF_INET6, AF_UNIX, ...; -1 for NULL.
  * Python: `s.family`
  * @since 1.0
  */
 NS_EXTERN int ns_family(const ns_socket *s);
 
 /**
- * The socket type (SOCK_STREAM, SOCK_DGRAM, ...), without the SOCK_NONBLOCK
- * and SOCK_CLOEXEC flags; -1 for NULL.
+ * The socket type, without the SOCK_NONBLOCK and SOCK_CLOEXEC flags.
+ * @param s the socket, or NULL.
+ * @return SOCK_STREAM, SOCK_DGRAM, ...; -1 for NULL.
  * Python: `s.type`
  * @since 1.0
  */
 NS_EXTERN int ns_socktype(const ns_socket *s);
 
 /**
- * The protocol number of the socket; -1 for NULL.
+ * The protocol number the socket was created with.
+ * @param s the socket, or NULL.
+ * @return the protocol; -1 for NULL.
  * Python: `s.proto`
  * @since 1.0
  */
@@ -328,6 +334,7 @@ NS_EXTERN ns_err ns_settimeout(ns_socket *s, double seconds);
 
 /**
  * The socket's timeout.
+ * @param s the socket, or NULL.
  * @return seconds, 0 for non-blocking, NS_TIMEOUT_NONE for none (and for a
  *         NULL handle).
  * Python: `s.gettimeout()`
@@ -347,6 +354,7 @@ NS_EXTERN ns_err ns_setblocking(ns_socket *s, bool blocking);
 
 /**
  * Whether the socket is blocking, which is true for any timeout but 0.
+ * @param s the socket, or NULL.
  * @return true unless the timeout is 0; false for NULL.
  * Python: `s.getblocking()`
  * @since 1.0
@@ -364,7 +372,8 @@ NS_EXTERN bool ns_getblocking(const ns_socket *s);
 NS_EXTERN ns_err ns_setdefaulttimeout(double seconds);
 
 /**
- * The timeout new sockets start with; NS_TIMEOUT_NONE by default.
+ * The timeout new sockets start with.
+ * @return seconds, 0, or NS_TIMEOUT_NONE (the default).
  * Python: `socket.getdefaulttimeout()`
  * @since 1.0
  */
@@ -403,6 +412,10 @@ NS_EXTERN ns_err ns_getsockopt(ns_socket *s, int level, int name, void *value,
 
 /**
  * Set an integer socket option.
+ * @param s the socket.
+ * @param level the level.
+ * @param name the option.
+ * @param value the value.
  * @return as ns_setsockopt().
  * Python: `s.setsockopt(level, name, value)`
  * @since 1.0
@@ -412,6 +425,9 @@ NS_EXTERN ns_err ns_setsockopt_int(ns_socket *s, int level, int name,
 
 /**
  * Read an integer socket option.
+ * @param s the socket.
+ * @param level the level.
+ * @param name the option.
  * @param[out] out the value.
  * @return as ns_getsockopt().
  * Python: `s.getsockopt(level, name)`
