@@ -78,14 +78,14 @@ static const char *enter(const hosts_sandbox *sb, const char *hosts_path,
   if (write_file("/proc/self/gid_map", map) != 0)
     return "cannot write /proc/self/gid_map";
   /* Keep the bind mounts below out of the parent's namespace. */
-  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+  if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
     return "cannot make / a private mount";
-  if (mount(hosts_path, "/etc/hosts", NULL, MS_BIND, NULL) != 0)
+  if (mount(hosts_path, "/etc/hosts", "none", MS_BIND, NULL) != 0)
     return "cannot bind-mount over /etc/hosts";
-  if (mount(nss_path, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) != 0)
+  if (mount(nss_path, "/etc/nsswitch.conf", "none", MS_BIND, NULL) != 0)
     return "cannot bind-mount over /etc/nsswitch.conf";
   if (sb->resolv_conf &&
-      mount(resolv_path, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
+      mount(resolv_path, "/etc/resolv.conf", "none", MS_BIND, NULL) != 0)
     return "cannot bind-mount over /etc/resolv.conf";
   if (sb->own_network && bring_lo_up() != 0)
     return "cannot bring lo up in a new network namespace";
