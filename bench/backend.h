@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -197,6 +198,108 @@ static inline size_t bk_recvfrom(bk_sock s, void *buf, size_t len,
   return (size_t)n;
 }
 
+
+/* A batch of datagrams for sendmmsg/recvmmsg, set up once. */
+#define BK_BATCH_MAX 64
+
+typedef struct bk_batch {
+  struct mmsghdr m[BK_BATCH_MAX];
+  struct iovec iov[BK_BATCH_MAX];
+  struct sockaddr_in from[BK_BATCH_MAX];
+} bk_batch;
+
+/* n datagrams of `size` bytes at bufs, bufs + size, ...; sent to `to`, or
+   received (with their senders) when `to` is NULL. */
+static inline void bk_batch_init(bk_batch *b, size_t n, unsigned char *bufs,
+                                 size_t size, const bk_addr *to)
+{
+  memset(b, 0, sizeof *b);
+  for (size_t i = 0; i < n; i++) {
+    b->iov[i].iov_base = bufs + i * size;
+    b->iov[i].iov_len = size;
+    b->m[i].msg_hdr.msg_iov = &b->iov[i];
+    b->m[i].msg_hdr.msg_iovlen = 1;
+    b->m[i].msg_hdr.msg_name = to ? (void *)&to->sin : (void *)&b->from[i];
+    b->m[i].msg_hdr.msg_namelen = sizeof b->from[i];
+  }
+}
+
+static inline size_t bk_sendmmsg(bk_sock s, bk_batch *b, size_t n)
+{
+  int k;
+  while ((k = sendmmsg(s.fd, b->m, (unsigned)n, MSG_NOSIGNAL)) < 0)
+    if (errno != EINTR)
+      bench_die("sendmmsg", NULL);
+  return (size_t)k;
+}
+
+static inline size_t bk_recvmmsg(bk_sock s, bk_batch *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    b->m[i].msg_hdr.msg_namelen = sizeof b->from[i];
+  int k;
+  while ((k = recvmmsg(s.fd, b->m, (unsigned)n, MSG_WAITFORONE, NULL)) < 0)
+    if (errno != EINTR)
+      bench_die("recvmmsg", NULL);
+  return (size_t)k;
+}
+
+/* Bytes in datagram i of the last batch received. */
+static inline size_t bk_batch_len(const bk_batch *b, size_t i)
+{
+  return b->m[i].msg_len;
+}
+
+/* A readiness poller, written directly on epoll. */
+typedef struct epoll_event bk_event;
+
+typedef struct bk_poller {
+  int epfd;
+} bk_poller;
+
+static inline bk_poller bk_poller_create(void)
+{
+  bk_poller p = {epoll_create1(EPOLL_CLOEXEC)};
+  if (p.epfd < 0)
+    bench_die("epoll_create1", NULL);
+  return p;
+}
+
+static inline void bk_poller_add(bk_poller *p, bk_sock s, void *data)
+{
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.ptr = data;
+  if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, s.fd, &ev) != 0)
+    bench_die("epoll_ctl", NULL);
+}
+
+static inline void bk_poller_remove(bk_poller *p, bk_sock s)
+{
+  if (epoll_ctl(p->epfd, EPOLL_CTL_DEL, s.fd, NULL) != 0)
+    bench_die("epoll_ctl", NULL);
+}
+
+static inline size_t bk_poller_wait(bk_poller *p, bk_event *ev, size_t max)
+{
+  int n;
+  while ((n = epoll_wait(p->epfd, ev, (int)max, -1)) < 0)
+    if (errno != EINTR)
+      bench_die("epoll_wait", NULL);
+  return (size_t)n;
+}
+
+static inline void *bk_event_data(const bk_event *ev)
+{
+  return ev->data.ptr;
+}
+
+static inline void bk_poller_close(bk_poller *p)
+{
+  close(p->epfd);
+}
+
 #else
 
 /* ---- libnetsock ----------------------------------------------------------- */
@@ -309,6 +412,83 @@ static inline size_t bk_recvfrom(bk_sock s, void *buf, size_t len,
   size_t n;
   bk_check(ns_recvfrom(s, buf, len, 0, &n, from), "recvfrom");
   return n;
+}
+
+#define BK_BATCH_MAX 64
+
+typedef struct bk_batch {
+  ns_datagram d[BK_BATCH_MAX];
+} bk_batch;
+
+static inline void bk_batch_init(bk_batch *b, size_t n, unsigned char *bufs,
+                                 size_t size, const bk_addr *to)
+{
+  memset(b, 0, sizeof *b);
+  for (size_t i = 0; i < n; i++) {
+    b->d[i].buf = bufs + i * size;
+    b->d[i].len = size;
+    if (to)
+      b->d[i].addr = *to;
+  }
+}
+
+static inline size_t bk_sendmmsg(bk_sock s, bk_batch *b, size_t n)
+{
+  size_t k;
+  bk_check(ns_sendmmsg(s, b->d, n, 0, &k), "sendmmsg");
+  return k;
+}
+
+static inline size_t bk_recvmmsg(bk_sock s, bk_batch *b, size_t n)
+{
+  size_t k;
+  bk_check(ns_recvmmsg(s, b->d, n, 0, &k), "recvmmsg");
+  return k;
+}
+
+static inline size_t bk_batch_len(const bk_batch *b, size_t i)
+{
+  return b->d[i].nbytes;
+}
+
+typedef ns_poller_event bk_event;
+
+typedef struct bk_poller {
+  ns_poller *p;
+} bk_poller;
+
+static inline bk_poller bk_poller_create(void)
+{
+  bk_poller p;
+  bk_check(ns_poller_create(&p.p, NS_POLLER_DEFAULT), "poller");
+  return p;
+}
+
+static inline void bk_poller_add(bk_poller *p, bk_sock s, void *data)
+{
+  bk_check(ns_poller_register(p->p, s, NS_EVENT_READ, data), "register");
+}
+
+static inline void bk_poller_remove(bk_poller *p, bk_sock s)
+{
+  bk_check(ns_poller_unregister(p->p, s), "unregister");
+}
+
+static inline size_t bk_poller_wait(bk_poller *p, bk_event *ev, size_t max)
+{
+  size_t n;
+  bk_check(ns_poller_wait(p->p, ev, max, NS_TIMEOUT_NONE, &n), "wait");
+  return n;
+}
+
+static inline void *bk_event_data(const bk_event *ev)
+{
+  return ev->data;
+}
+
+static inline void bk_poller_close(bk_poller *p)
+{
+  bk_check(ns_poller_close(p->p), "poller close");
 }
 
 #endif

@@ -15,5 +15,6 @@ void case_sendall_large(const struct bench_opts *o);
 void case_connect_churn(const struct bench_opts *o);
 void case_udp_pps(const struct bench_opts *o);
 void case_timeout_precision(const struct bench_opts *o);
+void case_concurrent(const struct bench_opts *o);
 
 #endif /* NETSOCK_BENCH_CASES_H */

@@ -5,6 +5,7 @@
  * programs and the Python twin, and turns the rows into the report.
  *
  *   netsock-bench CASE [--size N] [--iters N] [--timeout S] [--bytes N]
+ *                      [--batch N]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +34,13 @@ static const struct {
     {"connect_churn", case_connect_churn},
     {"udp_pps", case_udp_pps},
     {"timeout_precision", case_timeout_precision},
+    {"concurrent_1000", case_concurrent},
 };
 
 static void usage(FILE *f)
 {
   fprintf(f, "usage: netsock-bench CASE [--size N] [--iters N] "
-             "[--timeout SECONDS|none] [--bytes N]\ncases:");
+             "[--timeout SECONDS|none] [--bytes N] [--batch N]\ncases:");
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     fprintf(f, " %s", cases[i].name);
   fprintf(f, "\n");
@@ -73,6 +75,8 @@ int main(int argc, char **argv)
       o.size = (size_t)number(flag, value);
     else if (strcmp(flag, "--iters") == 0)
       o.iters = (long)number(flag, value);
+    else if (strcmp(flag, "--batch") == 0)
+      o.batch = (int)number(flag, value);
     else if (strcmp(flag, "--bytes") == 0)
       o.bytes = number(flag, value);
     else if (strcmp(flag, "--timeout") == 0)

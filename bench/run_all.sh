@@ -59,6 +59,8 @@ cases=(
   "sendall_large --bytes 268435456|"
   "connect_churn --iters 2000|"
   "udp_pps --size 64 --iters 100000|"
+  "udp_pps --size 64 --iters 100000 --batch 32|"
+  "concurrent_1000 --iters 1000|"
   "timeout_precision --timeout 0.1 --iters 4|"
   "timeout_precision --timeout 0.01 --iters 4|"
   "timeout_precision --timeout 0.001 --iters 4|"

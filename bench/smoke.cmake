@@ -10,7 +10,12 @@ set(cases
   "sendall_large --bytes 4194304"
   "connect_churn --iters 50"
   "udp_pps --iters 2000"
-  "timeout_precision --timeout 0.01 --iters 1")
+  "timeout_precision --timeout 0.01 --iters 1"
+  "concurrent_1000 --iters 50")
+# Python has no batch calls.
+if(NOT BENCH MATCHES "\\.py$")
+  list(APPEND cases "udp_pps --iters 2000 --batch 32")
+endif()
 foreach(c IN LISTS cases)
   separate_arguments(args UNIX_COMMAND "${c}")
   list(GET args 0 name)

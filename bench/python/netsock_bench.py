@@ -5,6 +5,7 @@ and the same CSV row, through Python's socket module. It is the reference
 that users come from; bench/run_all.sh runs it beside the C programs.
 
     netsock_bench.py CASE [--size N] [--iters N] [--timeout S] [--bytes N]
+                     [--batch N]
 
 The receivers of the throughput cases check every byte with zlib.adler32,
 the fastest checksum in Python's standard library (the C twins use a
@@ -12,7 +13,9 @@ cheaper one, so Python's throughput includes a little more checking).
 """
 import argparse
 import os
+import resource
 import select
+import selectors
 import signal
 import socket
 import struct
@@ -247,6 +250,10 @@ def connect_churn(o):
 
 def udp_pps(o):
     size, iters = o.size or 64, o.iters or 200000
+    if o.batch > 1:
+        print("netsock_bench.py: Python has no sendmmsg/recvmmsg; "
+              "no row for --batch", file=sys.stderr)
+        return
     rfd, wfd = os.pipe()
     sender, receiver = udp_bound(), udp_bound()
     receiver_addr = receiver.getsockname()
@@ -310,9 +317,65 @@ def timeout_precision(o):
     server.close()
 
 
+def concurrent_1000(o):
+    n, rounds = o.iters or 1000, 20
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < n + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE,
+                           (n + 64 if hard == resource.RLIM_INFINITY
+                            else min(n + 64, hard), hard))
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(n)
+    addr = listener.getsockname()
+    pid = fork()
+    if pid == 0:
+        sel = selectors.DefaultSelector()
+        sel.register(listener, selectors.EVENT_READ, None)
+        closed = 0
+        while closed < n:
+            for key, _ in sel.select():
+                if key.data is None:
+                    conn, _ = listener.accept()
+                    sel.register(conn, selectors.EVENT_READ, True)
+                    continue
+                data = key.fileobj.recv(64)
+                if data:
+                    key.fileobj.sendall(data)
+                else:
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+                    closed += 1
+        os._exit(0)
+    listener.close()
+    clients = []
+    for _ in range(n):
+        c = socket.socket()
+        c.connect(addr)
+        clients.append(c)
+
+    def round_trip_all():
+        for c in clients:
+            c.send(b"x")
+        for c in clients:
+            if recv_full(c, 1) is None:
+                sys.exit("netsock_bench.py: the server closed a connection")
+
+    round_trip_all()
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        round_trip_all()
+    t1 = time.perf_counter()
+    for c in clients:
+        c.close()
+    wait(pid)
+    report("concurrent_1000", f"clients={n}", (t1 - t0) / (rounds * n) * 1e6,
+           "us/req", f"rounds={rounds}")
+
+
 CASES = {f.__name__: f for f in (pingpong_tcp, pingpong_udp, bulk_tcp,
                                  sendall_large, connect_churn, udp_pps,
-                                 timeout_precision)}
+                                 timeout_precision, concurrent_1000)}
 
 
 def main():
@@ -321,6 +384,7 @@ def main():
     p.add_argument("--size", type=int, default=0)
     p.add_argument("--iters", type=int, default=0)
     p.add_argument("--bytes", type=int, default=0)
+    p.add_argument("--batch", type=int, default=0)
     p.add_argument("--timeout", default="none")
     o = p.parse_args()
     o.timeout = None if o.timeout == "none" else float(o.timeout)
