@@ -83,43 +83,55 @@ NS_EXTERN ns_err ns_getaddrinfo(ns_addrinfo **out, const char *host,
 NS_EXTERN void ns_addrinfo_free(ns_addrinfo *list);
 
 /**
- * The next result of the list, or NULL after the last (and for NULL).
+ * Step to the next result of the list.
+ * @param ai a result, or NULL.
+ * @return the next result; NULL after the last, and for NULL.
  * @since 1.0
  */
 NS_EXTERN const ns_addrinfo *ns_addrinfo_next(const ns_addrinfo *ai);
 
 /**
- * The address family of a result (AF_INET, AF_INET6); -1 for NULL.
+ * The address family of a result.
+ * @param ai a result, or NULL.
+ * @return AF_INET, AF_INET6, ...; -1 for NULL.
  * Python: `family` of the 5-tuple
  * @since 1.0
  */
 NS_EXTERN int ns_addrinfo_family(const ns_addrinfo *ai);
 
 /**
- * The socket type of a result (SOCK_STREAM, ...); -1 for NULL.
+ * The socket type of a result.
+ * @param ai a result, or NULL.
+ * @return SOCK_STREAM, SOCK_DGRAM, ...; -1 for NULL.
  * Python: `type` of the 5-tuple
  * @since 1.0
  */
 NS_EXTERN int ns_addrinfo_socktype(const ns_addrinfo *ai);
 
 /**
- * The protocol of a result (IPPROTO_TCP, ...); -1 for NULL.
+ * The protocol of a result.
+ * @param ai a result, or NULL.
+ * @return IPPROTO_TCP, IPPROTO_UDP, ...; -1 for NULL.
  * Python: `proto` of the 5-tuple
  * @since 1.0
  */
 NS_EXTERN int ns_addrinfo_proto(const ns_addrinfo *ai);
 
 /**
- * The canonical name of the host: set on the first result when AI_CANONNAME
- * was asked for, "" otherwise (and for NULL). Never NULL; valid until the
- * list is freed.
+ * The canonical name of the host, which getaddrinfo(3) sets on the first
+ * result when AI_CANONNAME was asked for.
+ * @param ai a result, or NULL.
+ * @return the name, valid until the list is freed; "" when there is none
+ *         (and for NULL). Never NULL.
  * Python: `canonname` of the 5-tuple
  * @since 1.0
  */
 NS_EXTERN const char *ns_addrinfo_canonname(const ns_addrinfo *ai);
 
 /**
- * The address of a result, as a value. An empty address (len 0) for NULL.
+ * The address of a result, as a value to keep.
+ * @param ai a result, or NULL.
+ * @return the address, port included; an empty address (len 0) for NULL.
  * Python: `sockaddr` of the 5-tuple
  * @since 1.0
  */
