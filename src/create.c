@@ -12,6 +12,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,8 +139,13 @@ static ns_err lookup_start(lookup **out, const char *host, const char *port)
   pthread_attr_t ta;
   pthread_attr_init(&ta);
   pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+  /* The thread takes no signals: they stay with the program's threads. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   pthread_t tid;
   int rc = pthread_create(&tid, &ta, lookup_thread, l);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   pthread_attr_destroy(&ta);
   if (rc != 0) {
     l->refs = 1;
