@@ -19,7 +19,12 @@
  * that a program which passes it on anyway gets Python's own error from the
  * operation ("bind(): port must be 0-65535.") rather than a vaguer one.
  */
-enum empty_reason { EMPTY_UNSET = 0, EMPTY_BAD_PORT = 1, EMPTY_BAD_FLOW = 2 };
+enum empty_reason {
+  EMPTY_UNSET = 0,
+  EMPTY_BAD_PORT = 1,
+  EMPTY_BAD_FLOW = 2,
+  EMPTY_PATH_TOO_LONG = 3
+};
 
 static void set_empty(ns_addr *out, enum empty_reason why)
 {
@@ -53,6 +58,8 @@ ns_err ns__addr_check(const ns_addr *addr, const char *op)
   enum empty_reason why = (enum empty_reason)addr->u.sa.sa_data[0];
   if (why == EMPTY_BAD_PORT || why == EMPTY_BAD_FLOW)
     return range_error(why, op);
+  if (why == EMPTY_PATH_TOO_LONG)
+    return ns__fail_msg(NS_ERR_OS, op, "AF_UNIX path too long");
   return ns__fail_fmt(NS_ERR_VALUE, op, "%s(): address is empty", op);
 }
 
@@ -159,7 +166,7 @@ static ns_err set_unix(ns_addr *out, const void *bytes, size_t len,
 {
   /* A path needs room for its NUL; an abstract name for its leading NUL. */
   if (len + 1 > sizeof out->u.un.sun_path) {
-    set_empty(out, EMPTY_UNSET);
+    set_empty(out, EMPTY_PATH_TOO_LONG);
     return ns__fail_msg(NS_ERR_OS, "ns_addr_unix", "AF_UNIX path too long");
   }
   memset(out, 0, sizeof *out);
@@ -247,6 +254,7 @@ ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len)
   static const char op[] = "ns_addr_parse";
   if (!out || (!text && len))
     return ns__fail_null(op, "ns_addr_parse(): NULL argument");
+  set_empty(out, EMPTY_UNSET); /* what a failed parse leaves behind */
   if (len == 0)
     return ns__fail_msg(NS_ERR_VALUE, op, "address text is empty");
 
