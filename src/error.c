@@ -160,14 +160,22 @@ ns_err ns__fail_null(const char *op, const char *what)
   return record(NS_ERR_VALUE, op, 0, what);
 }
 
+/* Record a failure whose message is formatted now, from a va_list. */
+static ns_err record_formatted(ns_err code, const char *op, int sys_errno,
+                               const char *fmt, va_list ap)
+{
+  vsnprintf(last.text, sizeof last.text, fmt, ap);
+  record(code, op, sys_errno, NULL);
+  last.formatted = true;
+  return code;
+}
+
 ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(last.text, sizeof last.text, fmt, ap);
+  record_formatted(code, op, 0, fmt, ap);
   va_end(ap);
-  record(code, op, 0, NULL);
-  last.formatted = true;
   return code;
 }
 
@@ -175,10 +183,9 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(last.text, sizeof last.text, fmt, ap);
+  ns_err code =
+      record_formatted(ns_error_from_errno(errnum), op, errnum, fmt, ap);
   va_end(ap);
-  ns_err code = record(ns_error_from_errno(errnum), op, errnum, NULL);
-  last.formatted = true;
   return code;
 }
 
