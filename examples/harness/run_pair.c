@@ -23,7 +23,8 @@
  *   port ROLE             wait for its "listening on HOST:PORT" line and
  *                         remember PORT as {port}
  *   expect ROLE TEXT      wait until TEXT appears in its stdout, after what
- *                         the previous expect of ROLE matched
+ *                         the previous expect of ROLE matched, and the line
+ *                         it is on is complete
  *   send ROLE [TEXT]      write TEXT and a newline to its stdin
  *   close ROLE            close its stdin (end of input)
  *   wait ROLE             wait for it to exit; it must exit with status 0
@@ -288,7 +289,9 @@ static void expect(int r, const char *text, double deadline)
   for (;;) {
     if (st->data && st->len > ro->matched) {
       char *hit = strstr(st->data + ro->matched, text);
-      if (hit) {
+      /* A match counts once its line is complete, so that a program
+         stopped right after it has printed the whole line. */
+      if (hit && (strchr(hit, '\n') || st->fd < 0)) {
         ro->matched = (size_t)(hit - st->data) + strlen(text);
         return;
       }
