@@ -109,6 +109,20 @@ static void remove_dir(const char *dir)
   rmdir(dir);
 }
 
+/* Did valgrind give up on the debug information rather than run? */
+static bool unreadable_debuginfo(const char *log)
+{
+  FILE *f = fopen(log, "r");
+  char line[1024];
+  bool found = false;
+  if (!f)
+    return false;
+  while (!found && fgets(line, sizeof line, f))
+    found = strstr(line, "Possibly corrupted debuginfo") != NULL;
+  fclose(f);
+  return found;
+}
+
 static void show_log(const char *log)
 {
   FILE *f = fopen(log, "r");
@@ -120,13 +134,13 @@ static void show_log(const char *log)
   fclose(f);
 }
 
-bool perf_callgrind_run(const char *valgrind, const char *worker,
-                        struct perf_run *out)
+int perf_callgrind_run(const char *valgrind, const char *worker,
+                       struct perf_run *out)
 {
   char dir[] = "/tmp/netsock-perf-XXXXXX";
   if (!mkdtemp(dir)) {
     perror("mkdtemp");
-    return false;
+    return -1;
   }
   char outfile[64], outopt[96], log[64];
   snprintf(outfile, sizeof outfile, "%s/cg.out", dir);
@@ -149,14 +163,18 @@ bool perf_callgrind_run(const char *valgrind, const char *worker,
   pid_t pid;
   int rc = posix_spawn(&pid, valgrind, &fa, NULL, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
-  bool ok = false;
+  bool ok = false, skip = false;
   int status = 0;
   if (rc != 0) {
     fprintf(stderr, "cannot run %s: %s\n", valgrind, strerror(rc));
   } else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
              WEXITSTATUS(status) != 0) {
-    fprintf(stderr, "%s %s failed (status %d):\n", valgrind, worker, status);
-    show_log(log);
+    skip = unreadable_debuginfo(log);
+    if (!skip) {
+      fprintf(stderr, "%s %s failed (status %d):\n", valgrind, worker,
+              status);
+      show_log(log);
+    }
   } else {
     ok = true;
   }
@@ -179,11 +197,13 @@ bool perf_callgrind_run(const char *valgrind, const char *worker,
     closedir(d);
   }
   remove_dir(dir);
+  if (skip)
+    return PERF_SKIP;
   if (ok && out->count == 0) {
     fprintf(stderr, "callgrind wrote no region dumps\n");
     ok = false;
   }
-  return ok;
+  return ok ? 0 : -1;
 }
 
 const struct perf_region *perf_region(const struct perf_run *run,

@@ -33,10 +33,12 @@ struct perf_run {
    NULL when there is none. */
 const char *perf_valgrind(void);
 
-/* Run `worker` under callgrind and read its regions; false on failure,
-   with the reason printed. */
-bool perf_callgrind_run(const char *valgrind, const char *worker,
-                        struct perf_run *out);
+/* Run `worker` under callgrind and read its regions: 0 on success;
+   PERF_SKIP when this valgrind cannot read the program's debug
+   information (valgrind 3.19 and clang's DWARF 5), which says nothing
+   about the library; -1 on any other failure, with the reason printed. */
+int perf_callgrind_run(const char *valgrind, const char *worker,
+                       struct perf_run *out);
 
 /* The region called `name`; fails the current cmocka test when missing. */
 const struct perf_region *perf_region(const struct perf_run *run,
