@@ -11,6 +11,7 @@
  * after each datagram arrives and so cannot end a wait for the first.
  */
 #include <limits.h>
+#include <poll.h>
 #include <string.h>
 
 #include "internal.h"
@@ -118,6 +119,11 @@ ns_err ns_sendmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
   ns__deadline dl;
   if ((err = ns__call_begin(s, &dl, SO_SNDTIMEO, op)))
     return err;
+  /* Each datagram is its own send inside the kernel, and each would start
+     the kernel's timer afresh: with a timeout, never let the kernel wait,
+     and wait here, against the deadline, only when the buffer is full. */
+  bool timed = dl.at_ns != 0 && !(flags & MSG_DONTWAIT);
+  int f = flags | MSG_NOSIGNAL | (timed ? MSG_DONTWAIT : 0);
   struct mmsghdr h[BATCH];
   struct iovec iov[BATCH];
   size_t done = 0;
@@ -125,27 +131,37 @@ ns_err ns_sendmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
     unsigned int k = (unsigned int)(n - done < BATCH ? n - done : BATCH);
     fill(h, iov, msgs + done, k, true);
     bool batch = atomic_load_explicit(&have_mmsg, memory_order_relaxed);
-    int r = batch ? sendmmsg(s->fd, h, k, flags | MSG_NOSIGNAL)
-                  : send_each(s->fd, h, k, flags | MSG_NOSIGNAL);
-    if (r < 0) {
-      if (batch && errno == ENOSYS) {
-        atomic_store_explicit(&have_mmsg, false, memory_order_relaxed);
-        continue;
-      }
-      if (done)
-        break; /* what was sent stands; the error comes back next call */
-      if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, op)))
-        return err;
+    int r = batch ? sendmmsg(s->fd, h, k, f) : send_each(s->fd, h, k, f);
+    if (r >= 0) {
+      collect(h, msgs + done, r, true);
+      done += (size_t)r;
+      continue; /* a short slice: the next call says why */
+    }
+    int e = errno;
+    if (batch && e == ENOSYS) {
+      atomic_store_explicit(&have_mmsg, false, memory_order_relaxed);
       continue;
     }
-    collect(h, msgs + done, r, true);
-    done += (size_t)r;
-    /* Going on may block again: within the deadline only. */
-    if (done < n && ns__call_continue(s, &dl, SO_SNDTIMEO, op))
+    if (timed && (e == EAGAIN || e == EWOULDBLOCK)) {
+      if ((err = ns__wait_fd(s->fd, POLLOUT, &dl, op)))
+        break;
+      continue;
+    }
+    if (e == EINTR) {
+      /* PEP 475: go on, within the deadline. */
+      if (!(dl.at_ns && ns__now_ns() >= dl.at_ns))
+        continue;
+      err = ns__fail_timeout(op);
+      break;
+    }
+    if (done)
+      break; /* what was sent stands; the error comes back next call */
+    if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, op)))
       break;
   }
   *count_out = done;
-  return NS_OK;
+  /* Partial success is success, as for send(). */
+  return done ? NS_OK : err;
 }
 
 ns_err ns_recvmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
