@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Lookups: a service's port, this machine's name, and both ends of a
- * connection. </DESC>
+ * <DESC> Lookups: service ports, host name, both ends of a connection </DESC>
  *
  * Teaches the questions a program asks before and after it connects:
  * getservbyname() reads the port of a named service from /etc/services,

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP client that sends each line you type and prints the
- * answer. </DESC>
+ * <DESC> A TCP client: sends each line you type, prints the answer </DESC>
  *
  * Teaches the client loop: read a line, send it, receive the answer, until
  * an empty line (or the end of input). Lines come from stdin, so the

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A UDP client that sends each line you type as a datagram and
- * prints the answer. </DESC>
+ * <DESC> A UDP client: sends each line you type, prints the answer </DESC>
  *
  * Teaches sendto and recvfrom on a socket that never connects: the
  * destination goes with every message. Lines come from stdin, so the

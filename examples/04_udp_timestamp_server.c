@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A UDP server that sends back each datagram with a
- * timestamp. </DESC>
+ * <DESC> A UDP server that echoes each datagram with a timestamp </DESC>
  *
  * Teaches datagrams: no listen, no accept, no connection; recvfrom tells
  * who sent each message and sendto answers that address.

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP client that sends each line you type and prints what send()
- * returned, until "end". </DESC>
+ * <DESC> A TCP client that prints what each send() returned </DESC>
  *
  * Teaches that send() returns how many bytes it took, which may be fewer
  * than it was given (sendall(), in example 10, sends them all).

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A threaded TCP server: one thread per client, reading 5-byte
- * chunks until "end". </DESC>
+ * <DESC> A TCP server with a thread per client, reading 5-byte chunks </DESC>
  *
  * Teaches serving several clients at once with a thread each, and what
  * recv(5) really means: at most 5 bytes of the stream, wherever the

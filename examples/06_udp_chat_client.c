@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Two-way UDP chat, client side: one thread prints what arrives,
- * another sends the lines you type. </DESC>
+ * <DESC> UDP chat, client: one thread receives, another sends </DESC>
  *
  * Teaches the same as the server (06_udp_chat_server.c): one socket, two
  * threads, shared state behind a mutex and an atomic flag; and that a UDP

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Two-way UDP chat, server side: one thread prints what arrives,
- * another sends the lines you type. </DESC>
+ * <DESC> UDP chat, server: one thread receives, another sends </DESC>
  *
  * Teaches a socket shared by two threads, one in recvfrom() and one in
  * sendto(), which is safe; and the state they share, which in C needs a

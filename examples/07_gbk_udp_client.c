@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A UDP client that sends "hello" in GBK and prints the GBK
- * answer. </DESC>
+ * <DESC> A UDP client that says "hello" in GBK and prints the answer </DESC>
  *
  * Teaches the other half of example 7's UDP exchange: text is encoded
  * before sendto and decoded after recvfrom, here with iconv(3).

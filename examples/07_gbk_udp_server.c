@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A UDP server that receives one GBK-encoded message and answers in
- * GBK. </DESC>
+ * <DESC> A UDP server that answers one GBK-encoded message in GBK </DESC>
  *
  * Teaches that the encoding of text on the wire is the programs' choice:
  * here GBK, which C converts to and from UTF-8 with iconv(3) where Python

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP server that greets each client with a line of UTF-8
- * text. </DESC>
+ * <DESC> A TCP server that greets each client in UTF-8 text </DESC>
  *
  * Teaches that sockets carry bytes, not text: Python encodes a str with
  * .encode('utf-8'); a C string literal in a UTF-8 source file already is

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP client that sends "Hello Server!" and prints the
- * echo. </DESC>
+ * <DESC> A TCP client that sends "Hello Server!" and prints the echo </DESC>
  *
  * Teaches the client side of the echo, and that Python's `with` block is
  * a close() at its end in C.

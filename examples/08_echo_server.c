@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP echo server: sends back every byte until the client
- * closes. </DESC>
+ * <DESC> A TCP echo server: every byte back until the client closes </DESC>
  *
  * Teaches the echo loop, which ends when recv gives 0 bytes (the client
  * closed), and why send is not enough to echo: it may take only part of

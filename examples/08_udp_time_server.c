@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A UDP time service: answers the message "time" with the current
- * time. </DESC>
+ * <DESC> A UDP time service: answers "time" with the current time </DESC>
  *
  * Teaches a datagram server that compares bytes (Python's data == b'time')
  * and ignores every other message.

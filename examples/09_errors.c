@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Errors: provokes, on loopback, the errors in the first tutorial's
- * exception table and prints each as Python does. </DESC>
+ * <DESC> Errors: the tutorial's exception table, provoked on loopback </DESC>
  *
  * Teaches how libnetsock reports failure. Every call returns an ns_err,
  * NS_OK (0) or the code of the Python exception class that the same

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Framing: TCP keeps no message boundaries; length-prefixed messages
- * put them back. </DESC>
+ * <DESC> Framing: length-prefixed messages over a TCP byte stream </DESC>
  *
  * Teaches the "half packet / sticky packet" (半包/粘包) problem that seed
  * 004 warns about (注意事项 5, 缓冲区管理): TCP carries a stream of bytes,

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Timeouts and non-blocking mode: settimeout, setblocking and what
- * each does to a call that would wait. </DESC>
+ * <DESC> Timeouts and non-blocking mode: settimeout, setblocking </DESC>
  *
  * Teaches the three modes of a socket, as in Python: blocking (timeout
  * None: wait as long as it takes), a timeout (wait at most that long, then

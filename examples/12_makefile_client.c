@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP client that reads a file from 12_sendfile_server line by
- * line, through makefile(). </DESC>
+ * <DESC> A TCP client that reads a file line by line via makefile() </DESC>
  *
  * Teaches reading a socket as a stdio stream: makefile() gives a FILE *,
  * and getline() (Python: readline()) does the buffering that finding the

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> A TCP server that sends a file with sendfile(), after a header
- * line written through makefile(). </DESC>
+ * <DESC> A TCP server that sends a file with sendfile() </DESC>
  *
  * Teaches the two file-shaped calls that the tutorials list among the
  * socket methods: makefile() wraps the socket in a stdio stream, handy for

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Checks that the code quoted in a Markdown page is still what the
- * quoted files hold. </DESC>
+ * <DESC> Checks that quoted code in a page matches its files </DESC>
  *
  * Part of the test harness of examples/, not of the tutorial.
  * docs/tutorial.md quotes line ranges of the examples and of the Python

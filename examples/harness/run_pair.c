@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Runs a tutorial server and client together, as a scenario says,
- * and shows their conversation. </DESC>
+ * <DESC> Runs a server and a client as a scenario says </DESC>
  *
  * This is the test harness of examples/, not part of the tutorial: it lets
  * CTest run a server and its interactive client the way a person would, in
