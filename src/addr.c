@@ -49,12 +49,10 @@ static ns_err bad_range(ns_addr *out, enum empty_reason why)
   return range_error(why, NULL);
 }
 
-ns_err ns__addr_check(const ns_addr *addr, const char *op)
+ns_err ns__addr_explain(const ns_addr *addr, const char *op)
 {
   if (!addr)
     return ns__fail_fmt(NS_ERR_VALUE, op, "%s(): address is NULL", op);
-  if (addr->len != 0)
-    return NS_OK;
   enum empty_reason why = (enum empty_reason)addr->u.sa.sa_data[0];
   if (why == EMPTY_BAD_PORT || why == EMPTY_BAD_FLOW)
     return range_error(why, op);

@@ -197,7 +197,7 @@ static ns_err resolve(ns_addrinfo **out, const char *host, int port,
     return err;
   if (!deadline_ns)
     return ns_getaddrinfo(out, host, service, AF_UNSPEC, SOCK_STREAM, 0, 0);
-  lookup *l;
+  lookup *l = NULL;
   err = lookup_start(&l, host, service);
   return err ? err : lookup_wait(l, deadline_ns, out);
 }

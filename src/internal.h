@@ -10,8 +10,16 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "netsock/netsock.h"
+
+/* Keeps a cold path out of its caller, so the hot path stays short. */
+#if defined(__GNUC__)
+#define NS__NOINLINE __attribute__((noinline, cold))
+#else
+#define NS__NOINLINE
+#endif
 
 /* Timeouts are kept as nanoseconds: -1 none, 0 non-blocking, > 0 a limit. */
 #define NS__TIMEOUT_NONE_NS ((int64_t)-1)
@@ -77,8 +85,15 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
 
 /* ---- addr.c --------------------------------------------------------------- */
 
-/* Check an address given to an operation; explains an empty one. */
-ns_err ns__addr_check(const ns_addr *addr, const char *op);
+/* Why an address given to an operation is NULL or empty, recorded. */
+ns_err ns__addr_explain(const ns_addr *addr, const char *op);
+
+/* Check an address given to an operation: inline, as sendto's hot path
+   pays for it on every datagram. */
+static inline ns_err ns__addr_check(const ns_addr *addr, const char *op)
+{
+  return addr && addr->len ? NS_OK : ns__addr_explain(addr, op);
+}
 
 /* ---- resolve.c ------------------------------------------------------------ */
 
@@ -93,26 +108,41 @@ typedef struct ns__deadline {
   int64_t at_ns;
 } ns__deadline;
 
-int64_t ns__now_ns(void);
+/* CLOCK_MONOTONIC in nanoseconds: a vDSO read, no system call. */
+static inline int64_t ns__now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int64_t ns__default_timeout_ns(void);
+
+/* Put `ns` into the kernel as SO_RCVTIMEO or SO_SNDTIMEO, and remember it. */
+ns_err ns__sync_kernel_timeout(ns_socket *s, int which, int64_t ns,
+                               const char *op);
 
 /*
  * Start a call that may block: take the deadline, and put the socket's
  * full timeout back into the kernel if a retry had shortened it. `which`
- * is SO_RCVTIMEO or SO_SNDTIMEO. Inline, and free when there is no
- * timeout; no system call in the common case either way.
+ * is SO_RCVTIMEO or SO_SNDTIMEO. Inline: with no timeout it costs a
+ * compare, with one a clock read and a compare; a system call only after
+ * a retry had shortened the kernel's timer.
  */
-ns_err ns__call_begin_timed(ns_socket *s, ns__deadline *dl, int which,
-                            const char *op);
-
 static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
                                     const char *op)
 {
-  if (s->timeout_ns <= 0) {
+  int64_t t = s->timeout_ns;
+  if (t <= 0) {
     dl->at_ns = 0;
     return NS_OK;
   }
-  return ns__call_begin_timed(s, dl, which, op);
+  dl->at_ns = ns__now_ns() + t;
+  _Atomic int64_t *kernel =
+      which == SO_RCVTIMEO ? &s->rcv_kernel_ns : &s->snd_kernel_ns;
+  if (atomic_load_explicit(kernel, memory_order_relaxed) == t)
+    return NS_OK;
+  return ns__sync_kernel_timeout(s, which, t, op);
 }
 
 /*

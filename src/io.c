@@ -2,6 +2,12 @@
 /*
  * Sending and receiving. Each call is one system call when it can complete
  * at once, timeout or not; see timeout.c for what happens when it cannot.
+ *
+ * Every call makes its first attempt inline and hands anything else (EINTR,
+ * a timeout, an error) to io_retry(), out of line: the common path then
+ * needs few registers and little code, which is what makes a call through
+ * libnetsock cost a few dozen instructions more than the bare system call
+ * (tests/perf keeps that budget).
  */
 #include <limits.h>
 
@@ -22,66 +28,137 @@ static inline ns_err check_io(ns_socket *s, const void *buf, size_t len,
   return NS_OK;
 }
 
+enum io_kind { IO_SEND, IO_SENDTO, IO_RECV, IO_RECVFROM };
+
+/* One send or receive as the caller asked for it, kept for the retries. */
+struct io_call {
+  enum io_kind kind;
+  const char *op;
+  void *buf;
+  size_t len;
+  int flags;
+  const ns_addr *to;
+  ns_addr *from;
+};
+
+static ssize_t io_syscall(int fd, const struct io_call *c)
+{
+  switch (c->kind) {
+  case IO_SEND:
+    return send(fd, c->buf, c->len, c->flags | MSG_NOSIGNAL);
+  case IO_SENDTO:
+    return sendto(fd, c->buf, c->len, c->flags | MSG_NOSIGNAL, &c->to->u.sa,
+                  c->to->len);
+  case IO_RECV:
+    return recv(fd, c->buf, c->len, c->flags);
+  case IO_RECVFROM:
+    break;
+  }
+  if (!c->from)
+    return recvfrom(fd, c->buf, c->len, c->flags, NULL, NULL);
+  c->from->len = sizeof c->from->u;
+  return recvfrom(fd, c->buf, c->len, c->flags, &c->from->u.sa,
+                  &c->from->len);
+}
+
+/* After a failed first attempt (errno says why): decide, and call again
+   until the call completes or fails for good. */
+NS__NOINLINE static ns_err io_retry(ns_socket *s, ns__deadline *dl,
+                                    const struct io_call *c,
+                                    size_t *count_out)
+{
+  int which = c->kind <= IO_SENDTO ? SO_SNDTIMEO : SO_RCVTIMEO;
+  ssize_t n;
+  do {
+    ns_err err = ns__call_retry(s, dl, which, c->flags, c->op);
+    if (err)
+      return err;
+  } while ((n = io_syscall(s->fd, c)) < 0);
+  *count_out = (size_t)n;
+  return NS_OK;
+}
+
 ns_err ns_send(ns_socket *s, const void *buf, size_t len, int flags,
                size_t *sent_out)
 {
-  ns_err err = check_io(s, buf, len, sent_out, "send");
-  if (err)
-    return err;
   ns__deadline dl;
-  if ((err = ns__call_begin(s, &dl, SO_SNDTIMEO, "send")))
+  ns_err err = check_io(s, buf, len, sent_out, "send");
+  if (err || (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "send")))
     return err;
-  ssize_t n;
-  while ((n = send(s->fd, buf, len, flags | MSG_NOSIGNAL)) < 0)
-    if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, "send")))
-      return err;
+  ssize_t n = send(s->fd, buf, len, flags | MSG_NOSIGNAL);
+  if (n < 0) {
+    struct io_call c = {IO_SEND, "send", (void *)buf, len, flags, NULL, NULL};
+    return io_retry(s, &dl, &c, sent_out);
+  }
   *sent_out = (size_t)n;
   return NS_OK;
 }
 
-ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
-                  size_t *sent_out)
+/* The rest of a sendall whose first send did not take everything: `n` is
+   what that send returned (errno says why when it is -1). */
+NS__NOINLINE static ns_err sendall_rest(ns_socket *s, ns__deadline *dl,
+                                        const char *buf, size_t len,
+                                        int flags, ssize_t n,
+                                        size_t *sent_out)
 {
   size_t sent = 0;
-  ns_err err = check_io(s, buf, len, &sent, "sendall");
-  ns__deadline dl;
-  if (!err)
-    err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendall");
-  /* A blocking send takes everything unless a signal or the kernel's timer
-     cuts it short, so this loop usually runs once. */
-  while (!err) {
-    ssize_t n = send(s->fd, (const char *)buf + sent, len - sent,
-                     flags | MSG_NOSIGNAL);
+  ns_err err;
+  for (;;) {
     if (n < 0) {
-      err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, "sendall");
-      continue;
+      err = ns__call_retry(s, dl, SO_SNDTIMEO, flags, "sendall");
+    } else {
+      sent += (size_t)n;
+      if (sent == len) {
+        err = NS_OK;
+        break;
+      }
+      err = ns__call_continue(s, dl, SO_SNDTIMEO, "sendall");
     }
-    sent += (size_t)n;
-    if (sent == len)
+    if (err)
       break;
-    err = ns__call_continue(s, &dl, SO_SNDTIMEO, "sendall");
+    n = send(s->fd, buf + sent, len - sent, flags | MSG_NOSIGNAL);
   }
   if (sent_out)
     *sent_out = sent;
   return err;
 }
 
+ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
+                  size_t *sent_out)
+{
+  ns__deadline dl;
+  size_t none = 0;
+  ns_err err = check_io(s, buf, len, &none, "sendall");
+  if (err || (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendall"))) {
+    if (sent_out)
+      *sent_out = 0;
+    return err;
+  }
+  /* A blocking send takes everything unless a signal or the kernel's timer
+     cuts it short, so one call is the rule. */
+  ssize_t n = send(s->fd, buf, len, flags | MSG_NOSIGNAL);
+  if (n != (ssize_t)len)
+    return sendall_rest(s, &dl, buf, len, flags, n, sent_out);
+  if (sent_out)
+    *sent_out = len;
+  return NS_OK;
+}
+
 ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
                  const ns_addr *addr, size_t *sent_out)
 {
-  ns_err err = check_io(s, buf, len, sent_out, "sendto");
-  if (!err)
-    err = ns__addr_check(addr, "sendto");
-  if (err)
-    return err;
   ns__deadline dl;
-  if ((err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendto")))
+  ns_err err = check_io(s, buf, len, sent_out, "sendto");
+  if (err || (err = ns__addr_check(addr, "sendto")) ||
+      (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendto")))
     return err;
-  ssize_t n;
-  while ((n = sendto(s->fd, buf, len, flags | MSG_NOSIGNAL, &addr->u.sa,
-                     addr->len)) < 0)
-    if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, "sendto")))
-      return err;
+  ssize_t n = sendto(s->fd, buf, len, flags | MSG_NOSIGNAL, &addr->u.sa,
+                     addr->len);
+  if (n < 0) {
+    struct io_call c = {IO_SENDTO, "sendto", (void *)buf, len,
+                        flags,     addr,     NULL};
+    return io_retry(s, &dl, &c, sent_out);
+  }
   *sent_out = (size_t)n;
   return NS_OK;
 }
@@ -89,16 +166,15 @@ ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
 ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
                size_t *received_out)
 {
-  ns_err err = check_io(s, buf, len, received_out, "recv");
-  if (err)
-    return err;
   ns__deadline dl;
-  if ((err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recv")))
+  ns_err err = check_io(s, buf, len, received_out, "recv");
+  if (err || (err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recv")))
     return err;
-  ssize_t n;
-  while ((n = recv(s->fd, buf, len, flags)) < 0)
-    if ((err = ns__call_retry(s, &dl, SO_RCVTIMEO, flags, "recv")))
-      return err;
+  ssize_t n = recv(s->fd, buf, len, flags);
+  if (n < 0) {
+    struct io_call c = {IO_RECV, "recv", buf, len, flags, NULL, NULL};
+    return io_retry(s, &dl, &c, received_out);
+  }
   *received_out = (size_t)n;
   return NS_OK;
 }
@@ -106,22 +182,24 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
 ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
                    size_t *received_out, ns_addr *addr_out)
 {
-  ns_err err = check_io(s, buf, len, received_out, "recvfrom");
-  if (err)
-    return err;
   ns__deadline dl;
-  if ((err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recvfrom")))
+  ns_err err = check_io(s, buf, len, received_out, "recvfrom");
+  if (err || (err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recvfrom")))
     return err;
-  struct sockaddr *sa = addr_out ? &addr_out->u.sa : NULL;
-  socklen_t addr_len = addr_out ? sizeof addr_out->u : 0;
-  ssize_t n;
-  while ((n = recvfrom(s->fd, buf, len, flags, sa, &addr_len)) < 0) {
-    if ((err = ns__call_retry(s, &dl, SO_RCVTIMEO, flags, "recvfrom")))
-      return err;
-    addr_len = addr_out ? sizeof addr_out->u : 0;
+  /* The kernel writes the sender's length straight into the ns_addr. */
+  struct sockaddr *from = NULL;
+  socklen_t *from_len = NULL;
+  if (addr_out) {
+    addr_out->len = sizeof addr_out->u;
+    from = &addr_out->u.sa;
+    from_len = &addr_out->len;
   }
-  if (addr_out)
-    addr_out->len = addr_len;
+  ssize_t n = recvfrom(s->fd, buf, len, flags, from, from_len);
+  if (n < 0) {
+    struct io_call c = {IO_RECVFROM, "recvfrom", buf, len,
+                        flags,       NULL,       addr_out};
+    return io_retry(s, &dl, &c, received_out);
+  }
   *received_out = (size_t)n;
   return NS_OK;
 }

@@ -22,16 +22,8 @@
 
 /* About 146 years: far enough, and deadline arithmetic cannot overflow. */
 #define MAX_TIMEOUT_NS ((int64_t)1 << 62)
-#define NS_PER_SEC 1000000000
 
 static _Atomic int64_t default_timeout_ns = NS__TIMEOUT_NONE_NS;
-
-int64_t ns__now_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
-}
 
 ns_err ns__timeout_from_seconds(double seconds, int64_t *out, const char *op)
 {
@@ -70,7 +62,8 @@ static _Atomic int64_t *kernel_slot(ns_socket *s, int which)
   return which == SO_RCVTIMEO ? &s->rcv_kernel_ns : &s->snd_kernel_ns;
 }
 
-static ns_err sync_kernel(ns_socket *s, int which, int64_t ns, const char *op)
+ns_err ns__sync_kernel_timeout(ns_socket *s, int which, int64_t ns,
+                               const char *op)
 {
   _Atomic int64_t *slot = kernel_slot(s, which);
   if (atomic_load_explicit(slot, memory_order_relaxed) == ns)
@@ -81,12 +74,13 @@ static ns_err sync_kernel(ns_socket *s, int which, int64_t ns, const char *op)
   return NS_OK;
 }
 
-ns_err ns__call_begin_timed(ns_socket *s, ns__deadline *dl, int which,
-                            const char *op)
-{
-  dl->at_ns = ns__now_ns() + s->timeout_ns;
-  return sync_kernel(s, which, s->timeout_ns, op);
-}
+/*
+ * The kernel's timer counts in ticks (4 ms at HZ=250) and may fire a little
+ * before the deadline. Re-arming it for a remainder shorter than a tick
+ * would round up to a whole extra tick, so such a remainder is waited out
+ * with poll(2), which is precise, before the call is tried again.
+ */
+#define SHORT_REMAINDER_NS (5 * 1000000)
 
 /* Fail if the deadline has passed, else cut the kernel's timer to it. */
 static ns_err cut_to_deadline(ns_socket *s, const ns__deadline *dl,
@@ -95,7 +89,13 @@ static ns_err cut_to_deadline(ns_socket *s, const ns__deadline *dl,
   int64_t left = dl->at_ns - ns__now_ns();
   if (left <= 0)
     return ns__fail_timeout(op);
-  return sync_kernel(s, which, left, op);
+  if (left < SHORT_REMAINDER_NS) {
+    short events = which == SO_RCVTIMEO ? POLLIN : POLLOUT;
+    ns_err err = ns__wait_fd(s->fd, events, dl, op);
+    if (err)
+      return err;
+  }
+  return ns__sync_kernel_timeout(s, which, left, op);
 }
 
 ns_err ns__call_retry(ns_socket *s, ns__deadline *dl, int which, int flags,
@@ -173,9 +173,9 @@ static ns_err apply_timeout(ns_socket *s, int64_t t, const char *op)
   }
   /* The kernel holds the timeout itself when there is one, nothing else. */
   int64_t kernel = t > 0 ? t : 0;
-  ns_err err = sync_kernel(s, SO_RCVTIMEO, kernel, op);
+  ns_err err = ns__sync_kernel_timeout(s, SO_RCVTIMEO, kernel, op);
   if (!err)
-    err = sync_kernel(s, SO_SNDTIMEO, kernel, op);
+    err = ns__sync_kernel_timeout(s, SO_SNDTIMEO, kernel, op);
   if (!err)
     s->timeout_ns = t;
   return err;

@@ -106,7 +106,7 @@ static void assert_peer(ns_socket *s, const ns_addr *want)
 /* The message create_connection gives for the address `a`. */
 static void where(char *buf, size_t size, const char *message, const ns_addr *a)
 {
-  char host[NS_ADDR_STRLEN];
+  char host[INET6_ADDRSTRLEN + 20]; /* an IP host, with any %zone */
   assert_ns_ok(ns_addr_host(a, host, sizeof host));
   snprintf(buf, size, "%s (while attempting to connect to ('%s', %d))", message,
            host, ns_addr_port(a));
