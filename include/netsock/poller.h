@@ -94,6 +94,7 @@ NS_EXTERN ns_err ns_poller_close(ns_poller *p);
 
 /**
  * The backend a poller uses.
+ * @param p the poller.
  * @return NS_POLLER_EPOLL or NS_POLLER_POLL; -1 for NULL.
  * @since 1.0
  */
@@ -157,6 +158,7 @@ NS_EXTERN ns_err ns_poller_get(const ns_poller *p, const ns_socket *s,
 
 /**
  * How many sockets are registered.
+ * @param p the poller.
  * @return the count; 0 for NULL.
  * Python: `len(sel.get_map())`
  * @since 1.0
