@@ -9,10 +9,12 @@
  * chosen by the system, so it changes from run to run).
  * Translates seed 000 (sections 1.3.1 and 1.3.2) and gethostname() from
  * seed 002 (3.2); each Python line is quoted above the C that does the
- * same. The tutorial connects to www.baidu.com; this connects to a server
- * of its own on loopback, so it needs no network.
+ * same. The tutorial connects to www.baidu.com; by default this connects to
+ * a server of its own on loopback, so it needs no network.
  *
- * Run:  02_lookups    (tests/interop/example02_lookups.py is the Python)
+ * Run:  02_lookups [HOST PORT]   (default: its own server on loopback;
+ * `02_lookups www.baidu.com 443` does what the tutorial does, given a
+ * network). tests/interop/example02_lookups.py is the Python.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +50,7 @@ static bool found(ns_err err)
   return err == NS_OK;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
   int port1, port2;
   char name[256], text[NS_ADDR_STRLEN + 16];
@@ -66,19 +68,24 @@ int main(void)
   check(ns_gethostname(name, sizeof name));
   printf("socket.gethostname(): %s\n", name);
 
-  /* Somewhere to connect to: a listening socket on a free port.
+  /* Somewhere to connect to: HOST PORT, or a listening socket of our own
+     on a free port.
      server = socket.socket(); server.bind(('127.0.0.1', 0))
-     server.listen(1) */
-  ns_socket *server, *s;
+     server.listen(1); addr = server.getsockname() */
+  ns_socket *server = NULL, *s;
   ns_addr addr;
-  check(ns_socket_create(&server, AF_INET, SOCK_STREAM, 0));
-  check(ns_addr_inet(&addr, "127.0.0.1", 0));
-  check(ns_bind(server, &addr));
-  check(ns_listen(server, 1));
-  check(ns_getsockname(server, &addr));
+  if (argc > 2) {
+    check(ns_addr_inet(&addr, argv[1], atoi(argv[2])));
+  } else {
+    check(ns_socket_create(&server, AF_INET, SOCK_STREAM, 0));
+    check(ns_addr_inet(&addr, "127.0.0.1", 0));
+    check(ns_bind(server, &addr));
+    check(ns_listen(server, 1));
+    check(ns_getsockname(server, &addr));
+  }
 
   /* s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-     s.connect(server.getsockname()) */
+     s.connect(('www.baidu.com', 443)), here s.connect(addr) */
   check(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
   check(ns_connect(s, &addr));
   /* print('本机IP及端口：', s.getsockname()) */

@@ -2,9 +2,11 @@
 # getpeername() lines (sections 1.3.1, 1.3.2) and seed 002's gethostname()
 # (3.2), put together as examples/02_lookups.c does, so that the interop
 # test can check that both print the same. The seed connects to
-# www.baidu.com; this connects to a server of its own on loopback.
-# print(type(s.getsockname())) is left out: C has no tuple to show.
+# www.baidu.com; this connects to HOST PORT from the command line, or by
+# default to a server of its own on loopback. print(type(s.getsockname()))
+# is left out: C has no tuple to show.
 import socket
+import sys
 
 try:
     port1 = socket.getservbyname('http')
@@ -19,15 +21,21 @@ except OSError as e:
 
 print('socket.gethostname():', socket.gethostname())
 
-server = socket.socket()
-server.bind(('127.0.0.1', 0))
-server.listen(1)
+server = None
+if len(sys.argv) > 2:
+    addr = (sys.argv[1], int(sys.argv[2]))
+else:
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+    addr = server.getsockname()
 
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.connect(server.getsockname())
+s.connect(addr)
 # 获取本机IP地址和端口号
 print('本机IP及端口：', s.getsockname())
 # 获取远程机器的IP地址和端口号
 print('远程机器IP及端口：', s.getpeername())
 s.close()
-server.close()
+if server:
+    server.close()
