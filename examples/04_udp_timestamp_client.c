@@ -60,8 +60,7 @@ int main(int argc, char **argv)
       break;
 
     /* udpCliSock.sendto(data, ADDR) */
-    if (ns_sendto(udpCliSock, data, strlen(data), 0, &ADDR, &sent) !=
-        NS_OK) {
+    if (ns_sendto(udpCliSock, data, strlen(data), 0, &ADDR, &sent) != NS_OK) {
       printf("Error:  %s\n", ns_error_last_message());
       continue;
     }

@@ -82,10 +82,9 @@ int main(int argc, char **argv)
     printf("Get client msg is:  %.*s\n", (int)n, data);
     /* udpSerSock.sendto('[%s] %s' %(ctime(),data), addr) */
     time_t now = time(NULL);
-    int len = snprintf(reply, sizeof reply, "[%.24s] %.*s", ctime(&now),
-                       (int)n, data);
-    if (ns_sendto(udpSerSock, reply, (size_t)len, 0, &addr, &sent) !=
-        NS_OK) {
+    int len = snprintf(reply, sizeof reply, "[%.24s] %.*s", ctime(&now), (int)n,
+                       data);
+    if (ns_sendto(udpSerSock, reply, (size_t)len, 0, &addr, &sent) != NS_OK) {
       printf("Error:  %s\n", ns_error_last_message());
       continue;
     }

@@ -43,8 +43,7 @@ static void *sub_conn(void *arg)
        the message, and the connection is closed. */
     ns_err err = ns_recv(conn, result, sizeof result, 0, &n);
     if (err != NS_OK) {
-      fprintf(stderr, "%s: %s\n", ns_error_name(err),
-              ns_error_last_message());
+      fprintf(stderr, "%s: %s\n", ns_error_name(err), ns_error_last_message());
       break;
     }
     /* if result == "end" or not result:

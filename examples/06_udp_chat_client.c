@@ -51,7 +51,7 @@ static char *strip(char *s)
 /* class Client: */
 struct client {
   ns_socket *client;
-  pthread_mutex_t lock;  /* guards server_address */
+  pthread_mutex_t lock; /* guards server_address */
   ns_addr server_address;
   atomic_bool flag;
 };

@@ -39,7 +39,7 @@ static void check(ns_err err)
 /* class Server: */
 struct server {
   ns_socket *server;
-  pthread_mutex_t lock;  /* guards client_address */
+  pthread_mutex_t lock; /* guards client_address */
   ns_addr client_address;
   atomic_bool flag;
 };

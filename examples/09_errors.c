@@ -42,7 +42,8 @@ static void show(const char *what, ns_err err)
     return;
   }
   printf("  %s: %s (OSError: %s, ConnectionError: %s)\n", ns_error_name(err),
-         ns_error_last_message(), ns_error_is(err, NS_ERR_OS) ? "True" : "False",
+         ns_error_last_message(),
+         ns_error_is(err, NS_ERR_OS) ? "True" : "False",
          ns_error_is(err, NS_ERR_CONNECTION) ? "True" : "False");
 }
 

@@ -86,27 +86,23 @@ int main(void)
   check(ns_getsockname(s, &addr));
   /* print('a new socket:', s.gettimeout(), s.getblocking()) */
   printf("a new socket: timeout %s, blocking %s\n",
-         py_timeout(ns_gettimeout(s), t, sizeof t),
-         py_bool(ns_getblocking(s)));
+         py_timeout(ns_gettimeout(s), t, sizeof t), py_bool(ns_getblocking(s)));
 
   /* A timeout: accept() waits 0.2 s for a client that never comes.
      s.settimeout(0.2); s.accept() */
   check(ns_settimeout(s, 0.2));
   printf("s.settimeout(0.2): timeout %s, blocking %s; accept():\n",
-         py_timeout(ns_gettimeout(s), t, sizeof t),
-         py_bool(ns_getblocking(s)));
+         py_timeout(ns_gettimeout(s), t, sizeof t), py_bool(ns_getblocking(s)));
   double start = now();
   show(ns_accept(s, &peer, NULL));
   double waited = now() - start;
-  printf("  waited about 0.2 s: %s\n",
-         py_bool(waited >= 0.15 && waited < 2.0));
+  printf("  waited about 0.2 s: %s\n", py_bool(waited >= 0.15 && waited < 2.0));
 
   /* Non-blocking: the same accept() fails at once.
      s.setblocking(False); s.accept() */
   check(ns_setblocking(s, false));
   printf("s.setblocking(False): timeout %s, blocking %s; accept():\n",
-         py_timeout(ns_gettimeout(s), t, sizeof t),
-         py_bool(ns_getblocking(s)));
+         py_timeout(ns_gettimeout(s), t, sizeof t), py_bool(ns_getblocking(s)));
   show(ns_accept(s, &peer, NULL));
 
   /* A non-blocking connect() starts the connection and returns; poll()
@@ -137,14 +133,13 @@ int main(void)
   check(ns_send(peer, "ping", 4, 0, &n));
   check(ns_recv(c, buf, sizeof buf, 0, &n));
   printf("c.settimeout(2.0): timeout %s, blocking %s; c.recv(16): b'%.*s'\n",
-         py_timeout(ns_gettimeout(c), t, sizeof t),
-         py_bool(ns_getblocking(c)), (int)n, buf);
+         py_timeout(ns_gettimeout(c), t, sizeof t), py_bool(ns_getblocking(c)),
+         (int)n, buf);
 
   /* Back to blocking: timeout None.  c.setblocking(True) */
   check(ns_setblocking(c, true));
   printf("c.setblocking(True): timeout %s, blocking %s\n",
-         py_timeout(ns_gettimeout(c), t, sizeof t),
-         py_bool(ns_getblocking(c)));
+         py_timeout(ns_gettimeout(c), t, sizeof t), py_bool(ns_getblocking(c)));
 
   /* sendall() with a timeout: nobody reads, the buffers fill, and the
      timeout bounds the whole call, however many sends it made.
@@ -168,8 +163,7 @@ int main(void)
   check(ns_socket_create(&d, AF_INET, SOCK_STREAM, 0));
   printf("socket.setdefaulttimeout(1.5): a new socket: timeout %s, "
          "blocking %s\n",
-         py_timeout(ns_gettimeout(d), t, sizeof t),
-         py_bool(ns_getblocking(d)));
+         py_timeout(ns_gettimeout(d), t, sizeof t), py_bool(ns_getblocking(d)));
 
   check(ns_close(d));
   check(ns_close(peer));

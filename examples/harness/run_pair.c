@@ -55,23 +55,23 @@ static const char *const stream_marks[NSTREAMS] = {"|", "!"};
 static const char *const stream_suffixes[NSTREAMS] = {"out", "err"};
 
 struct stream {
-  int fd;          /* read end of the pipe, -1 at EOF */
-  char *data;      /* everything read so far */
+  int fd;     /* read end of the pipe, -1 at EOF */
+  char *data; /* everything read so far */
   size_t len, cap;
-  size_t echoed;   /* how much of data has been echoed */
-  FILE *save;      /* -o copy, or NULL */
+  size_t echoed; /* how much of data has been echoed */
+  FILE *save;    /* -o copy, or NULL */
 };
 
 struct role {
-  char **cmd;      /* the command from the command line */
+  char **cmd; /* the command from the command line */
   int ncmd;
-  char **args;     /* the scenario's extra arguments */
+  char **args; /* the scenario's extra arguments */
   int nargs;
-  pid_t pid;       /* 0 before start, -1 once reaped */
+  pid_t pid; /* 0 before start, -1 once reaped */
   int status;
-  int in;          /* write end of its stdin, -1 when closed */
+  int in; /* write end of its stdin, -1 when closed */
   struct stream s[NSTREAMS];
-  size_t matched;  /* stdout offset after the last expect */
+  size_t matched; /* stdout offset after the last expect */
 };
 
 static struct role roles[NROLES];
@@ -499,8 +499,7 @@ int main(int argc, char **argv)
 
   for (int r = 0; r < NROLES; r++) {
     if (roles[r].pid > 0)
-      die("the %s was still running at the end of the scenario",
-          role_names[r]);
+      die("the %s was still running at the end of the scenario", role_names[r]);
     for (int k = 0; k < NSTREAMS; k++) {
       if (roles[r].s[k].save)
         fclose(roles[r].s[k].save);
