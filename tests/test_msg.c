@@ -699,6 +699,10 @@ static void test_msg__fd_passing_failures(void **state)
   assert_ns_ok(ns_close(b));
 }
 
+/* This program, resolved once at start: exec'ing "/proc/self/exe" from a
+   child would run valgrind itself under valgrind. */
+static char self_path[4096];
+
 /*
  * Run this program as "--check-closed fd..." after fork, and report
  * whether the child saw none of them. `inheritable` is a descriptor that
@@ -730,7 +734,7 @@ static int exec_helper(const int *fds, size_t n, int inheritable)
       int devnull = open("/dev/null", O_WRONLY);
       dup2(devnull, 2);
     }
-    execv("/proc/self/exe", argv);
+    execv(self_path, argv);
     _exit(127);
   }
   int status = 0;
@@ -989,6 +993,10 @@ int main(int argc, char **argv)
 {
   if (argc > 1 && strcmp(argv[1], "--check-closed") == 0)
     return check_closed_main(argc, argv);
+  ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+  if (n <= 0)
+    return 1;
+  self_path[n] = '\0';
   const struct CMUnitTest tests[] = {
       NS_TEST(test_msg__cmsg_buf_init),
       NS_TEST(test_msg__cmsg_add_bounds),
