@@ -53,7 +53,9 @@ ns_err ns__addr_explain(const ns_addr *addr, const char *op)
 {
   if (!addr)
     return ns__fail_fmt(NS_ERR_VALUE, op, "%s(): address is NULL", op);
-  enum empty_reason why = (enum empty_reason)addr->u.sa.sa_data[0];
+  enum empty_reason why = addr->u.sa.sa_family == AF_UNSPEC
+                              ? (enum empty_reason)addr->u.sa.sa_data[0]
+                              : EMPTY_UNSET;
   if (why == EMPTY_BAD_PORT || why == EMPTY_BAD_FLOW)
     return range_error(why, op);
   if (why == EMPTY_PATH_TOO_LONG)
@@ -76,7 +78,7 @@ ns_err ns_addr_inet(ns_addr *out, const char *host, int port)
     return ns__fail_null("ns_addr_inet", "ns_addr_inet(): NULL argument");
   if (port < 0 || port > 65535)
     return bad_range(out, EMPTY_BAD_PORT);
-  struct in_addr ip;
+  struct in_addr ip = {0};
   if (host[0] == '\0')
     ip.s_addr = htonl(INADDR_ANY);
   else if (strcmp(host, "<broadcast>") == 0)
@@ -163,7 +165,7 @@ static ns_err set_unix(ns_addr *out, const void *bytes, size_t len,
                        bool abstract)
 {
   /* A path needs room for its NUL; an abstract name for its leading NUL. */
-  if (len + 1 > sizeof out->u.un.sun_path) {
+  if (len >= sizeof out->u.un.sun_path) {
     set_empty(out, EMPTY_PATH_TOO_LONG);
     return ns__fail_msg(NS_ERR_OS, "ns_addr_unix", "AF_UNIX path too long");
   }

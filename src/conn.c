@@ -31,37 +31,30 @@ ns_err ns_listen(ns_socket *s, int backlog)
 
 /*
  * The new socket gets the default timeout, as Python's accept() gives it.
- * Linux copies the listener's SO_RCVTIMEO/SO_SNDTIMEO into it, so those are
- * cleared when the new socket has no timeout of its own to keep there.
+ * A TCP connection starts with a copy of the listener's SO_RCVTIMEO and
+ * SO_SNDTIMEO as they were when its handshake completed (an AF_UNIX one
+ * with none), so once the listener has ever had timers, what the new
+ * socket's kernel holds is unknown: a timed socket sets its timers on its
+ * first call, an untimed one has them cleared now.
  */
 static ns_err adopt_accepted(ns_socket *s, ns_socket **out, int fd,
                              int64_t timeout)
 {
   ns_err err = ns__socket_wrap(out, fd, s->family, s->type, s->proto,
                                timeout, "accept");
-  if (err)
+  if (err ||
+      !atomic_load_explicit(&s->kernel_timers_used, memory_order_relaxed))
     return err;
   ns_socket *c = *out;
-  atomic_store_explicit(&c->rcv_kernel_ns,
-                        atomic_load_explicit(&s->rcv_kernel_ns,
-                                             memory_order_relaxed),
-                        memory_order_relaxed);
-  atomic_store_explicit(&c->snd_kernel_ns,
-                        atomic_load_explicit(&s->snd_kernel_ns,
-                                             memory_order_relaxed),
-                        memory_order_relaxed);
-  if (timeout <= 0 && (c->rcv_kernel_ns || c->snd_kernel_ns)) {
-    if (ns__set_kernel_timeout(fd, SO_RCVTIMEO, 0) != 0 ||
-        ns__set_kernel_timeout(fd, SO_SNDTIMEO, 0) != 0) {
-      err = ns__fail_errno("accept", errno);
-      ns_close(c);
-      *out = NULL;
-      return err;
-    }
-    c->rcv_kernel_ns = 0;
-    c->snd_kernel_ns = 0;
+  ns__forget_kernel_timers(c);
+  if (timeout > 0)
+    return NS_OK;
+  if ((err = ns__sync_kernel_timeout(c, SO_RCVTIMEO, 0, "accept")) ||
+      (err = ns__sync_kernel_timeout(c, SO_SNDTIMEO, 0, "accept"))) {
+    ns_close(c);
+    *out = NULL;
   }
-  return NS_OK;
+  return err;
 }
 
 ns_err ns_accept(ns_socket *s, ns_socket **conn_out, ns_addr *addr_out)

@@ -104,6 +104,10 @@ ns_err ns_dup(ns_socket *s, ns_socket **out)
       &(*out)->snd_kernel_ns,
       atomic_load_explicit(&s->snd_kernel_ns, memory_order_relaxed),
       memory_order_relaxed);
+  atomic_store_explicit(
+      &(*out)->kernel_timers_used,
+      atomic_load_explicit(&s->kernel_timers_used, memory_order_relaxed),
+      memory_order_relaxed);
   return NS_OK;
 }
 

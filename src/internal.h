@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -42,7 +43,16 @@ struct ns_socket {
   int64_t timeout_ns;
   _Atomic int64_t rcv_kernel_ns;
   _Atomic int64_t snd_kernel_ns;
+  /* Whether a kernel timer was ever set on this socket: a connection it
+     accepts may carry a copy of them. */
+  _Atomic bool kernel_timers_used;
 };
+
+/* A kernel timer slot whose value is not known: the next call sets it. */
+#define NS__KERNEL_UNKNOWN INT64_MIN
+
+/* Forget what the kernel's timers hold, so the next timed call sets them. */
+void ns__forget_kernel_timers(ns_socket *s);
 
 /* ---- error.c: recording a failure (the return value is the code) ------- */
 
@@ -118,6 +128,12 @@ static inline int64_t ns__now_ns(void)
 
 int64_t ns__default_timeout_ns(void);
 
+/* Where the handle remembers the kernel's SO_RCVTIMEO or SO_SNDTIMEO. */
+static inline _Atomic int64_t *ns__kernel_slot(ns_socket *s, int which)
+{
+  return which == SO_RCVTIMEO ? &s->rcv_kernel_ns : &s->snd_kernel_ns;
+}
+
 /* Put `ns` into the kernel as SO_RCVTIMEO or SO_SNDTIMEO, and remember it. */
 ns_err ns__sync_kernel_timeout(ns_socket *s, int which, int64_t ns,
                                const char *op);
@@ -138,9 +154,8 @@ static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
     return NS_OK;
   }
   dl->at_ns = ns__now_ns() + t;
-  _Atomic int64_t *kernel =
-      which == SO_RCVTIMEO ? &s->rcv_kernel_ns : &s->snd_kernel_ns;
-  if (atomic_load_explicit(kernel, memory_order_relaxed) == t)
+  if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) ==
+      t)
     return NS_OK;
   return ns__sync_kernel_timeout(s, which, t, op);
 }

@@ -46,7 +46,7 @@ static ns_err lookup_first(ns_addr *out, int family, const char *host,
   int rc = getaddrinfo(host, NULL, &hints, &list);
   if (rc != 0) {
     int e = errno;
-    out->len = 0;
+    memset(out, 0, sizeof *out); /* empty: an operation given it says so */
     return ns__fail_gai(op, rc, e);
   }
   memset(out, 0, sizeof *out);
@@ -59,16 +59,20 @@ static ns_err lookup_first(ns_addr *out, int family, const char *host,
 ns_err ns__resolve_host(ns_addr *out, int family, const char *host,
                         const char *op)
 {
-  /* Keep the port the caller already put into *out. */
-  in_port_t port =
-      family == AF_INET ? out->u.in4.sin_port : out->u.in6.sin6_port;
+  /* Keep what the caller already put into *out besides the host: the port,
+     and for IPv6 flowinfo and scope id, as Python's tuple sets them. */
+  ns_addr wanted = *out;
   ns_err err = lookup_first(out, family, host, op);
   if (err)
     return err;
-  if (family == AF_INET)
-    out->u.in4.sin_port = port;
-  else
-    out->u.in6.sin6_port = port;
+  if (family == AF_INET) {
+    out->u.in4.sin_port = wanted.u.in4.sin_port;
+  } else {
+    out->u.in6.sin6_port = wanted.u.in6.sin6_port;
+    out->u.in6.sin6_flowinfo = wanted.u.in6.sin6_flowinfo;
+    if (wanted.u.in6.sin6_scope_id)
+      out->u.in6.sin6_scope_id = wanted.u.in6.sin6_scope_id;
+  }
   return NS_OK;
 }
 

@@ -27,6 +27,7 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
   /* A new socket's kernel timers are unset; ns__call_begin sets them. */
   atomic_init(&s->rcv_kernel_ns, 0);
   atomic_init(&s->snd_kernel_ns, 0);
+  atomic_init(&s->kernel_timers_used, false);
   *out = s;
   return NS_OK;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Socket options, raw and as ints. SO_RCVTIMEO and SO_SNDTIMEO belong to
- * ns_settimeout(): set behind its back, they are overwritten by the next
- * call that has a timeout.
+ * ns_settimeout(): set through here, they are overwritten by the next call
+ * that has a timeout, and cut short the calls of a socket that has none.
  */
 #include "internal.h"
 
@@ -17,6 +17,9 @@ ns_err ns_setsockopt(ns_socket *s, int level, int name, const void *value,
     return ns__fail_msg(NS_ERR_OVERFLOW, "setsockopt", "option too long");
   if (setsockopt(s->fd, level, name, value, (socklen_t)len) != 0)
     return ns__fail_errno("setsockopt", errno);
+  if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
+    atomic_store_explicit(ns__kernel_slot(s, name), NS__KERNEL_UNKNOWN,
+                          memory_order_relaxed);
   return NS_OK;
 }
 
@@ -41,6 +44,8 @@ ns_err ns_setsockopt_int(ns_socket *s, int level, int name, int value)
 
 ns_err ns_getsockopt_int(ns_socket *s, int level, int name, int *out)
 {
+  if (!s)
+    return ns__fail_handle("getsockopt");
   if (!out)
     return ns__fail_null("getsockopt", "out is NULL");
   int value = 0;

@@ -57,21 +57,27 @@ int ns__set_kernel_timeout(int fd, int which, int64_t ns)
   return setsockopt(fd, SOL_SOCKET, which, &tv, sizeof tv);
 }
 
-static _Atomic int64_t *kernel_slot(ns_socket *s, int which)
-{
-  return which == SO_RCVTIMEO ? &s->rcv_kernel_ns : &s->snd_kernel_ns;
-}
-
 ns_err ns__sync_kernel_timeout(ns_socket *s, int which, int64_t ns,
                                const char *op)
 {
-  _Atomic int64_t *slot = kernel_slot(s, which);
+  _Atomic int64_t *slot = ns__kernel_slot(s, which);
   if (atomic_load_explicit(slot, memory_order_relaxed) == ns)
     return NS_OK;
   if (ns__set_kernel_timeout(s->fd, which, ns) != 0)
     return ns__fail_errno(op, errno);
   atomic_store_explicit(slot, ns, memory_order_relaxed);
+  if (ns != 0)
+    atomic_store_explicit(&s->kernel_timers_used, true, memory_order_relaxed);
   return NS_OK;
+}
+
+void ns__forget_kernel_timers(ns_socket *s)
+{
+  atomic_store_explicit(&s->rcv_kernel_ns, NS__KERNEL_UNKNOWN,
+                        memory_order_relaxed);
+  atomic_store_explicit(&s->snd_kernel_ns, NS__KERNEL_UNKNOWN,
+                        memory_order_relaxed);
+  atomic_store_explicit(&s->kernel_timers_used, true, memory_order_relaxed);
 }
 
 /*
@@ -94,6 +100,10 @@ static ns_err cut_to_deadline(ns_socket *s, const ns__deadline *dl,
     ns_err err = ns__wait_fd(s->fd, events, dl, op);
     if (err)
       return err;
+    /* Ready, but the call may still wait: let it have only what is left,
+       never a whole tick past the deadline. */
+    if ((left = dl->at_ns - ns__now_ns()) <= 0)
+      left = 1;
   }
   return ns__sync_kernel_timeout(s, which, left, op);
 }

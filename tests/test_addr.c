@@ -85,6 +85,16 @@ static void test_addr__inet_bad_host(void **state)
   assert_ns_err(ns_addr_inet(&a, "bad host!", 80), NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), EAI_NONAME);
   assert_last_message("[Errno -2] Name or service not known");
+  /* The failed address is empty, whatever port it was asked for. */
+  static const int ports[] = {80, 300, 600, 900};
+  ns_socket *s;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+    assert_ns_err(ns_addr_inet(&a, "bad host!", ports[i]), NS_ERR_GAIERROR);
+    assert_ns_err(ns_bind(s, &a), NS_ERR_VALUE);
+    assert_last_message("bind(): address is empty");
+  }
+  assert_ns_ok(ns_close(s));
   assert_ns_err(ns_addr_inet(NULL, "127.0.0.1", 80), NS_ERR_VALUE);
   assert_ns_err(ns_addr_inet(&a, NULL, 80), NS_ERR_VALUE);
 }
@@ -162,6 +172,8 @@ static void test_addr__unix_abstract(void **state)
   memset(long_name, 'x', sizeof long_name);
   assert_ns_ok(ns_addr_unix_abstract(&a, long_name, 107));
   assert_ns_err(ns_addr_unix_abstract(&a, long_name, 108), NS_ERR_OS);
+  assert_last_message("AF_UNIX path too long");
+  assert_ns_err(ns_addr_unix_abstract(&a, long_name, (size_t)-1), NS_ERR_OS);
   assert_last_message("AF_UNIX path too long");
   assert_ns_err(ns_addr_unix_abstract(&a, NULL, 3), NS_ERR_VALUE);
   assert_ns_ok(ns_addr_unix_abstract(&a, NULL, 0));

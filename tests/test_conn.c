@@ -259,6 +259,56 @@ static void test_conn__accepted_socket_timeout(void **state)
   assert_ns_ok(ns_close(l));
 }
 
+/* The accepted socket enforces its timeout whatever the listener's kernel
+   timers were when the connection's handshake completed, over TCP (which
+   copies them) and AF_UNIX (which does not). */
+static void accepted_socket_times_out(ns_socket *l, const ns_addr *addr)
+{
+  ns_socket *c, *s;
+  assert_ns_ok(ns_socket_create(&c, ns_addr_family(addr), SOCK_STREAM, 0));
+  assert_ns_ok(ns_connect(c, addr)); /* before any timed accept */
+  assert_ns_ok(ns_settimeout(l, 5.0));
+  assert_ns_ok(ns_setdefaulttimeout(0.2));
+  assert_ns_ok(ns_accept(l, &s, NULL));
+  assert_ns_ok(ns_setdefaulttimeout(NS_TIMEOUT_NONE));
+  char buf[1];
+  size_t n;
+  double t0 = ns_test_now();
+  assert_ns_err(ns_recv(s, buf, 1, 0, &n), NS_ERR_TIMEOUT);
+  assert_true(ns_test_now() - t0 >= 0.2);
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(c));
+
+  /* And an untimed one carries none of the listener's timers. */
+  assert_ns_ok(ns_socket_create(&c, ns_addr_family(addr), SOCK_STREAM, 0));
+  assert_ns_ok(ns_connect(c, addr));
+  assert_ns_ok(ns_settimeout(l, NS_TIMEOUT_NONE));
+  assert_ns_ok(ns_accept(l, &s, NULL));
+  struct timeval tv = {9, 9};
+  size_t len = sizeof tv;
+  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
+  assert_true(tv.tv_sec == 0 && tv.tv_usec == 0);
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(c));
+}
+
+static void test_conn__accepted_socket_enforces_timeout(void **state)
+{
+  (void)state;
+  ns_addr addr;
+  ns_socket *l = ns_test_listener(AF_INET, &addr);
+  accepted_socket_times_out(l, &addr);
+  assert_ns_ok(ns_close(l));
+
+  assert_ns_ok(ns_addr_unix(&addr, ns_test_unix_path("timed.sock")));
+  assert_ns_ok(ns_socket_create(&l, AF_UNIX, SOCK_STREAM, 0));
+  assert_ns_ok(ns_bind(l, &addr));
+  assert_ns_ok(ns_listen(l, 4));
+  accepted_socket_times_out(l, &addr);
+  assert_ns_ok(ns_close(l));
+  unlink(addr.u.un.sun_path);
+}
+
 static void test_conn__shutdown(void **state)
 {
   (void)state;
@@ -311,6 +361,7 @@ int main(void)
       NS_TEST(test_conn__bind_failures),
       NS_TEST(test_conn__listen_and_accept_failures),
       NS_TEST(test_conn__accepted_socket_timeout),
+      NS_TEST(test_conn__accepted_socket_enforces_timeout),
       NS_TEST(test_conn__shutdown),
       NS_TEST(test_conn__names_failures),
   };

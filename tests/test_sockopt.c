@@ -43,6 +43,26 @@ static void test_sockopt__raw_round_trip(void **state)
   assert_ns_ok(ns_close(s));
 }
 
+/* A timer set through setsockopt does not fool the timeout machinery: the
+   next timed call puts the socket's own timeout back. */
+static void test_sockopt__raw_timer_is_overwritten(void **state)
+{
+  (void)state;
+  ns_socket *c, *s;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  assert_ns_ok(ns_settimeout(c, 0.2));
+  char buf[1];
+  size_t n;
+  assert_ns_err(ns_recv(c, buf, 1, 0, &n), NS_ERR_TIMEOUT);
+  struct timeval none = {0, 0};
+  assert_ns_ok(ns_setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none));
+  double t0 = ns_test_now();
+  assert_ns_err(ns_recv(c, buf, 1, 0, &n), NS_ERR_TIMEOUT);
+  assert_true(ns_test_now() - t0 >= 0.2);
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+}
+
 static void test_sockopt__failures(void **state)
 {
   (void)state;
@@ -76,6 +96,9 @@ static void test_sockopt__failures(void **state)
   assert_last_message("[Errno 9] Bad file descriptor");
   assert_ns_err(ns_getsockopt_int(NULL, SOL_SOCKET, SO_REUSEADDR, &v),
                 NS_ERR_OS);
+  assert_ns_err(ns_getsockopt_int(NULL, SOL_SOCKET, SO_REUSEADDR, NULL),
+                NS_ERR_OS);
+  assert_last_message("[Errno 9] Bad file descriptor");
   assert_ns_ok(ns_close(s));
 }
 
@@ -84,6 +107,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       NS_TEST(test_sockopt__int_round_trip),
       NS_TEST(test_sockopt__raw_round_trip),
+      NS_TEST(test_sockopt__raw_timer_is_overwritten),
       NS_TEST(test_sockopt__failures),
   };
   return cmocka_run_group_tests_name("sockopt", tests, NULL, NULL);
