@@ -1,13 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * makefile(): a stdio stream over a duplicate of the socket's descriptor,
- * so that fclose() and ns_close() each release only their own.
+ * makefile(): a stdio stream over a duplicate of the socket. The stream
+ * reads and writes through ns_recv() and ns_sendall() on its own handle,
+ * so it keeps what plain fdopen() would lose: no SIGPIPE (MSG_NOSIGNAL),
+ * the socket's timeout, and retries after signals. fclose() closes only
+ * the duplicate.
  */
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
+
+/* stdio's view of a failure: -1 with errno set. A libnetsock timeout has
+   no errno of its own; it shows as EAGAIN, as on a timed-out socket. */
+static int stream_errno(void)
+{
+  int e = ns_error_last_errno();
+  return e > 0 ? e : ns_error_last_code() == NS_ERR_TIMEOUT ? EAGAIN : EIO;
+}
+
+static ssize_t stream_read(void *cookie, char *buf, size_t size)
+{
+  size_t n;
+  if (ns_recv(cookie, buf, size, 0, &n) != NS_OK) {
+    errno = stream_errno();
+    return -1;
+  }
+  return (ssize_t)n;
+}
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t size)
+{
+  size_t sent = 0;
+  if (ns_sendall(cookie, buf, size, 0, &sent) != NS_OK) {
+    errno = stream_errno();
+    /* Report what went; stdio treats a short count as an error. */
+    return sent ? (ssize_t)sent : -1;
+  }
+  return (ssize_t)sent;
+}
+
+static int stream_close(void *cookie)
+{
+  return ns_close(cookie) == NS_OK ? 0 : (errno = stream_errno(), -1);
+}
 
 ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
 {
@@ -26,16 +61,17 @@ ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
   bool reading = strchr(mode, 'r') != NULL || !writing;
   const char *stdio_mode = reading && writing ? "r+" : writing ? "w" : "r";
 
-  int fd = fcntl(s->fd, F_DUPFD_CLOEXEC, 0);
-  if (fd < 0)
-    return ns__fail_errno("makefile", errno);
-  FILE *f = fdopen(fd, stdio_mode);
+  ns_socket *dup;
+  ns_err err = ns_dup(s, &dup);
+  if (err) /* an OS failure is reported as makefile's, as Python does */
+    return ns_error_last_errno() ? ns__fail_errno("makefile",
+                                                  ns_error_last_errno())
+                                 : err;
+  cookie_io_functions_t io = {stream_read, stream_write, NULL, stream_close};
+  FILE *f = fopencookie(dup, stdio_mode, io);
   if (!f) {
-    int e = errno;
-    close(fd);
-    if (e == ENOMEM)
-      return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
-    return ns__fail_errno("makefile", e);
+    ns_close(dup);
+    return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
   }
   *out = f;
   return NS_OK;

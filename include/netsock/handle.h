@@ -128,15 +128,19 @@ NS_EXTERN ns_err ns_set_inheritable(ns_socket *s, bool inheritable);
 /**
  * A stdio stream over the socket.
  *
- * The stream reads and writes a close-on-exec duplicate of the
- * descriptor: fclose() closes only that duplicate, and the socket stays
- * open until ns_close(). `mode` is Python's: only 'r', 'w' and 'b', where
- * "" and "b" read, "w" writes, and "rw" does both ('b' changes nothing in
- * C). The stream is fully buffered by stdio; a socket timeout shows as a
- * short read or write with ferror() set and errno EAGAIN, after which, as
- * Python warns for its own files, the stream's buffer may be inconsistent.
- * A "rw" stream must be fflush()ed before it reads after writing; separate
- * "r" and "w" streams avoid stdio's rules on switching direction.
+ * The stream reads and writes through a duplicate of the socket (a
+ * close-on-exec descriptor, as ns_dup() makes): fclose() closes only that
+ * duplicate, and the socket stays open until ns_close(). It reads with
+ * ns_recv() and writes with ns_sendall(), so a closed peer is an error and
+ * never SIGPIPE, signals are retried, and the socket's timeout (the one it
+ * had when the stream was made) applies: a timeout shows as a short read
+ * or write with ferror() set and errno EAGAIN, after which, as Python warns
+ * for its own files, the stream's buffer may be inconsistent. `mode` is
+ * Python's: only 'r', 'w' and 'b', where "" and "b" read, "w" writes, and
+ * "rw" does both ('b' changes nothing in C). A "rw" stream must be
+ * fflush()ed before it reads after writing; separate "r" and "w" streams
+ * avoid stdio's rules on switching direction. The stream has no
+ * descriptor of its own: fileno() on it gives -1; use ns_fileno(s).
  *
  * @param s the socket.
  * @param mode the mode, or NULL for "r".
