@@ -93,10 +93,10 @@ static ns_err zero_copy(ns_socket *s, int fd, int64_t offset, size_t count,
 {
   bool timed = dl->at_ns != 0;
   if (timed) {
-    if (ns__set_kernel_timeout(s->fd, SO_SNDTIMEO, ZERO_COPY_SLICE_NS) != 0)
-      return ns__fail_errno(op, errno);
-    atomic_store_explicit(&s->snd_kernel_ns, ZERO_COPY_SLICE_NS,
-                          memory_order_relaxed);
+    ns_err err =
+        ns__sync_kernel_timeout(s, SO_SNDTIMEO, ZERO_COPY_SLICE_NS, op);
+    if (err)
+      return err;
   }
   sigpipe_guard guard;
   bool had_epipe = false;
