@@ -134,6 +134,14 @@ ns_err ns_sendmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
     int r = batch ? sendmmsg(s->fd, h, k, f) : send_each(s->fd, h, k, f);
     if (r >= 0) {
       collect(h, msgs + done, r, true);
+      /* On a stream a message can go in part; the rest must not be
+         followed by the next message, so the batch ends there and the
+         caller sees the short nbytes. */
+      for (int i = 0; i < r; i++)
+        if (msgs[done + i].nbytes < msgs[done + i].len) {
+          *count_out = done + (size_t)i + 1;
+          return NS_OK;
+        }
       done += (size_t)r;
       continue; /* a short slice: the next call says why */
     }

@@ -78,7 +78,7 @@ ns_err ns_cmsg_add_fds(ns_cmsg_buf *b, const int *fds, size_t nfds)
 {
   if (!fds)
     return ns__fail_null("cmsg_add_fds", "descriptor array is NULL");
-  if (nfds == 0 || nfds > NS_MAX_FDS_PER_MSG)
+  if (nfds == 0 || nfds > NS_FDS_PER_MSG_LIMIT)
     return ns__fail_msg(NS_ERR_VALUE, "cmsg_add_fds",
                         "descriptor count must be between 1 and 253");
   struct cmsghdr *c;
@@ -556,9 +556,9 @@ ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len, const int *fds,
     return ns__fail_null(op, "descriptor array is NULL with a non-zero "
                              "count");
   /* The kernel's answer to too many, as Python reports it. */
-  if (nfds > NS_MAX_FDS_PER_MSG)
+  if (nfds > NS_FDS_PER_MSG_LIMIT)
     return ns__fail_errno(op, EINVAL);
-  NS_CMSG_STORAGE(CMSG_SPACE(sizeof(int) * NS_MAX_FDS_PER_MSG)) store;
+  NS_CMSG_STORAGE(CMSG_SPACE(sizeof(int) * NS_FDS_PER_MSG_LIMIT)) store;
   ns_cmsg_buf control;
   ns_cmsg_buf_init(&control, &store, sizeof store);
   if (nfds) {
@@ -589,14 +589,15 @@ ns_err ns_recv_fds(ns_socket *s, void *buf, size_t len, int *fds_out,
     return ns__fail_msg(NS_ERR_OVERFLOW, op, "length exceeds SSIZE_MAX");
   *received_out = 0;
   *nfds_out = 0;
-  if (maxfds > NS_MAX_FDS_PER_MSG)
-    maxfds = NS_MAX_FDS_PER_MSG;
+  if (maxfds > NS_FDS_PER_MSG_LIMIT)
+    maxfds = NS_FDS_PER_MSG_LIMIT;
 
-  /* Room for maxfds descriptors (CMSG_LEN, not CMSG_SPACE, as Python does,
-     so the kernel installs no more than asked), after a credentials
-     message in case SO_PASSCRED is on. */
+  /* Room for maxfds descriptors (CMSG_LEN, not CMSG_SPACE, as Python
+     does), after a credentials message in case SO_PASSCRED is on. Without
+     SO_PASSCRED that slack can let the kernel install more descriptors
+     than asked; the extra ones are closed below, and none is leaked. */
   NS_CMSG_STORAGE(CMSG_SPACE(sizeof(struct ucred)) +
-                  CMSG_SPACE(sizeof(int) * NS_MAX_FDS_PER_MSG)) store;
+                  CMSG_SPACE(sizeof(int) * NS_FDS_PER_MSG_LIMIT)) store;
   size_t controlcap = CMSG_SPACE(sizeof(struct ucred)) +
                       (maxfds ? CMSG_LEN(sizeof(int) * maxfds) : 0);
   struct iovec iov = {buf, len};

@@ -6,6 +6,7 @@
  * Each wait scans from where the last one stopped, so that with more ready
  * sockets than room for events none waits forever.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 
 #include "poller_internal.h"
@@ -30,6 +31,9 @@ static int pl_fini(ns_poller *p)
 
 static int pl_add(ns_poller *p, int fd, unsigned int events)
 {
+  /* epoll refuses a closed descriptor with EBADF; so does this backend. */
+  if (fcntl(fd, F_GETFD) < 0)
+    return -1;
   if (p->npfds == p->pfcap) {
     size_t cap = p->pfcap ? p->pfcap * 2 : 64;
     struct pollfd *a = realloc(p->pfds, cap * sizeof *a);

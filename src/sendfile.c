@@ -200,7 +200,7 @@ static ns_err copy(ns_socket *s, int fd, bool seekable, int64_t offset,
     while (done < got) {
       /* Cut the kernel's timer to what is left before a send that may
          block, so the deadline holds across chunks. */
-      if (*sent && (err = ns__call_continue(s, dl, SO_SNDTIMEO, op)))
+      if ((err = ns__call_continue(s, dl, SO_SNDTIMEO, op)))
         return err;
       ssize_t n = send(s->fd, buf + done, got - done, MSG_NOSIGNAL);
       if (n < 0) {
@@ -251,8 +251,9 @@ ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
   if (!err && gave_up)
     err = copy(s, fd, seekable, offset, count, &dl, &sent, op);
   /* Python leaves the file after what was sent, on failure too, so that
-     the caller can tell how far it got and resume. */
-  if (seekable && lseek(fd, (off_t)(offset + (int64_t)sent), SEEK_SET) < 0 &&
+     the caller can tell how far it got and resume; when nothing was sent
+     it leaves the position alone. */
+  if (seekable && sent > 0 && lseek(fd, (off_t)(offset + (int64_t)sent), SEEK_SET) < 0 &&
       !err)
     err = ns__fail_errno(op, errno);
   if (sent_out)

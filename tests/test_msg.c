@@ -103,7 +103,7 @@ static void test_msg__cmsg_add_bounds(void **state)
 
   assert_ns_err(ns_cmsg_add_fds(&b, fds, 0), NS_ERR_VALUE);
   assert_last_message("descriptor count must be between 1 and 253");
-  assert_ns_err(ns_cmsg_add_fds(&b, fds, NS_MAX_FDS_PER_MSG + 1),
+  assert_ns_err(ns_cmsg_add_fds(&b, fds, NS_FDS_PER_MSG_LIMIT + 1),
                 NS_ERR_VALUE);
   assert_last_message("descriptor count must be between 1 and 253");
   assert_ns_err(ns_cmsg_add_fds(&b, NULL, 1), NS_ERR_VALUE);
@@ -631,8 +631,8 @@ static void test_msg__fd_passing_failures(void **state)
   (void)state;
   ns_socket *a, *b;
   ns_test_unix_pair(SOCK_STREAM, &a, &b);
-  int fds[NS_MAX_FDS_PER_MSG + 1];
-  for (int i = 0; i <= NS_MAX_FDS_PER_MSG; i++)
+  int fds[NS_FDS_PER_MSG_LIMIT + 1];
+  for (int i = 0; i <= NS_FDS_PER_MSG_LIMIT; i++)
     fds[i] = 0;
   size_t n, nfds;
   int mflags;
@@ -640,7 +640,7 @@ static void test_msg__fd_passing_failures(void **state)
 
   assert_ns_err(ns_send_fds(NULL, "x", 1, fds, 1, 0, NULL, &n), NS_ERR_OS);
   assert_last_message("[Errno 9] Bad file descriptor");
-  assert_ns_err(ns_send_fds(a, "x", 1, fds, NS_MAX_FDS_PER_MSG + 1, 0, NULL,
+  assert_ns_err(ns_send_fds(a, "x", 1, fds, NS_FDS_PER_MSG_LIMIT + 1, 0, NULL,
                             &n),
                 NS_ERR_OS);
   assert_last_message("[Errno 22] Invalid argument");
@@ -655,12 +655,12 @@ static void test_msg__fd_passing_failures(void **state)
   assert_last_message("[Errno 9] Bad file descriptor");
   assert_string_equal(ns_error_last_operation(), "send_fds");
   /* The most one message carries does go through. */
-  assert_ns_ok(ns_send_fds(a, "x", 1, fds, NS_MAX_FDS_PER_MSG, 0, NULL, &n));
-  int *got = calloc(NS_MAX_FDS_PER_MSG, sizeof *got);
+  assert_ns_ok(ns_send_fds(a, "x", 1, fds, NS_FDS_PER_MSG_LIMIT, 0, NULL, &n));
+  int *got = calloc(NS_FDS_PER_MSG_LIMIT, sizeof *got);
   assert_non_null(got);
-  assert_ns_ok(ns_recv_fds(b, buf, 1, got, NS_MAX_FDS_PER_MSG, 0, &n, &nfds,
+  assert_ns_ok(ns_recv_fds(b, buf, 1, got, NS_FDS_PER_MSG_LIMIT, 0, &n, &nfds,
                            &mflags, NULL));
-  assert_int_equal(nfds, NS_MAX_FDS_PER_MSG);
+  assert_int_equal(nfds, NS_FDS_PER_MSG_LIMIT);
   for (size_t i = 0; i < nfds; i++)
     close(got[i]);
   free(got);

@@ -207,6 +207,10 @@ static void test_sendfile__offset_and_count(void **state)
   assert_int_equal(sent, 0);
   assert_ns_ok(ns_sendfile(c, fd, (int64_t)size + 10, 0, &sent));
   assert_int_equal(sent, 0);
+  /* Nothing sent leaves the position where it was, as in Python. */
+  assert_int_equal(lseek(fd, 7, SEEK_SET), 7);
+  assert_ns_ok(ns_sendfile(c, fd, (int64_t)size + 10, 0, &sent));
+  assert_int_equal(position(fd), 7);
   int empty = diskfile(0);
   assert_ns_ok(ns_sendfile(c, empty, 0, 0, &sent));
   assert_int_equal(sent, 0);

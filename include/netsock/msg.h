@@ -75,7 +75,7 @@ typedef struct ns_cmsg_buf {
   }
 
 /** The most descriptors one SCM_RIGHTS message carries on Linux. */
-#define NS_MAX_FDS_PER_MSG 253
+#define NS_FDS_PER_MSG_LIMIT 253
 
 /** Process credentials, as SCM_CREDENTIALS and SO_PEERCRED carry them. */
 typedef struct ns_ucred {
@@ -138,9 +138,9 @@ NS_EXTERN ns_err ns_cmsg_add(ns_cmsg_buf *b, int level, int type,
  *
  * @param b the buffer.
  * @param fds the descriptors.
- * @param nfds how many: 1 to NS_MAX_FDS_PER_MSG.
+ * @param nfds how many: 1 to NS_FDS_PER_MSG_LIMIT.
  * @return NS_OK; NS_ERR_VALUE "control-message buffer too small", or for
- *         `nfds` 0 or above NS_MAX_FDS_PER_MSG, or NULL arguments.
+ *         `nfds` 0 or above NS_FDS_PER_MSG_LIMIT, or NULL arguments.
  * Python: `(SOL_SOCKET, SCM_RIGHTS, array.array("i", fds))`
  * @since 1.0
  */
@@ -363,12 +363,12 @@ NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const struct iovec *iov,
  * @param buf the data; at least one byte on a stream socket.
  * @param len its length.
  * @param fds the descriptors.
- * @param nfds how many: 1 to NS_MAX_FDS_PER_MSG.
+ * @param nfds how many: 1 to NS_FDS_PER_MSG_LIMIT.
  * @param flags MSG_* flags; MSG_NOSIGNAL is always added.
  * @param addr the destination, or NULL for a connected socket.
  * @param[out] sent_out how many bytes were sent; not NULL.
  * @return NS_OK; as ns_sendmsg(); NS_ERR_OS "[Errno 22] Invalid argument"
- *         for more than NS_MAX_FDS_PER_MSG descriptors, as the kernel
+ *         for more than NS_FDS_PER_MSG_LIMIT descriptors, as the kernel
  *         says.
  * Python: `socket.send_fds(sock, buffers, fds, flags, address)`
  * @since 1.0
@@ -389,8 +389,8 @@ NS_EXTERN ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len,
  * @param len its size.
  * @param[out] fds_out where the descriptors go; may be NULL only when
  *        `maxfds` is 0.
- * @param maxfds its capacity (values above NS_MAX_FDS_PER_MSG count as
- *        NS_MAX_FDS_PER_MSG, the most one message can carry).
+ * @param maxfds its capacity (values above NS_FDS_PER_MSG_LIMIT count as
+ *        NS_FDS_PER_MSG_LIMIT, the most one message can carry).
  * @param flags MSG_* flags.
  * @param[out] received_out how many bytes arrived, also on failure after
  *        the data was received; not NULL.
@@ -488,6 +488,9 @@ typedef struct ns_datagram {
  * Like ns_send(), it may send fewer than asked: it stops at the first
  * datagram the kernel refuses once at least one was sent (the same error
  * comes back from the next call), or when the socket's timeout expires.
+ * On a stream socket it also stops after a message that went only in part
+ * (its `nbytes` is short), so that no message is ever followed by the next
+ * one before it is complete.
  *
  * @param s the socket.
  * @param msgs the datagrams; may be NULL only when `n` is 0.
