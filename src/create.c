@@ -359,14 +359,6 @@ static void attempts_expire(race *r)
   r->n_pending = 0;
 }
 
-static int poll_ms(int64_t wait_ns)
-{
-  if (wait_ns <= 0)
-    return 0;
-  int64_t ms = (wait_ns + 999999) / 1000000; /* never wake early */
-  return ms > INT32_MAX ? INT32_MAX : (int)ms;
-}
-
 static ns_err race_run(race *r, candidates *c)
 {
   bool more = true;
@@ -408,7 +400,7 @@ static ns_err race_run(race *r, candidates *c)
     for (size_t i = 0; i < r->n_pending; i++)
       p[i] = (struct pollfd){ns_fileno(r->pending[i]), POLLOUT, 0};
     int n = poll(p, (nfds_t)r->n_pending,
-                 until == INT64_MAX ? -1 : poll_ms(until - now));
+                 until == INT64_MAX ? -1 : ns__poll_ms(until - now));
     if (n < 0 && errno != EINTR) {
       ns_err err = ns__fail_errno("connect", errno);
       for (size_t i = 0; i < r->n_pending; i++)

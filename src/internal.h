@@ -128,6 +128,16 @@ static inline int64_t ns__now_ns(void)
 
 int64_t ns__default_timeout_ns(void);
 
+/* A wait of `ns` nanoseconds as poll(2)'s milliseconds: rounded up, so a
+   wait never ends before its deadline; 0 for none left. */
+static inline int ns__poll_ms(int64_t ns)
+{
+  if (ns <= 0)
+    return 0;
+  int64_t ms = (ns + 999999) / 1000000;
+  return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
 /* Where the handle remembers the kernel's SO_RCVTIMEO or SO_SNDTIMEO. */
 static inline _Atomic int64_t *ns__kernel_slot(ns_socket *s, int which)
 {

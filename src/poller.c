@@ -11,7 +11,6 @@
 
 #include "poller_internal.h"
 
-#define NS_PER_MS 1000000
 
 static const ns__poller_ops *backend_ops(int backend)
 {
@@ -211,15 +210,6 @@ ns_err ns_poller_get(const ns_poller *p, const ns_socket *s,
 }
 
 /* Milliseconds to the deadline, rounded up so a wait never ends early. */
-static int ms_until(int64_t at_ns)
-{
-  int64_t left = at_ns - ns__now_ns();
-  if (left <= 0)
-    return 0;
-  int64_t ms = (left + NS_PER_MS - 1) / NS_PER_MS;
-  return ms > INT32_MAX ? INT32_MAX : (int)ms;
-}
-
 ns_err ns_poller_wait(ns_poller *p, ns_poller_event *events, size_t max,
                       double timeout, size_t *count_out)
 {
@@ -237,7 +227,7 @@ ns_err ns_poller_wait(ns_poller *p, ns_poller_event *events, size_t max,
     return err;
   int64_t at = t > 0 ? ns__now_ns() + t : 0;
   for (;;) {
-    int ms = t < 0 ? -1 : t == 0 ? 0 : ms_until(at);
+    int ms = t < 0 ? -1 : t == 0 ? 0 : ns__poll_ms(at - ns__now_ns());
     size_t n = 0;
     if (p->ops->wait(p, events, max, ms, &n) != 0) {
       if (errno == EINTR)

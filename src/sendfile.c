@@ -118,8 +118,6 @@ static ns_err zero_copy(ns_socket *s, int fd, int64_t offset, size_t count,
         err = ns__fail_timeout(op);
         break;
       }
-      if (!timed && (err = ns__call_continue(s, dl, SO_SNDTIMEO, op)))
-        break;
       continue;
     }
     if (n == 0)

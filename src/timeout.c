@@ -132,15 +132,7 @@ ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,
                    const char *op)
 {
   for (;;) {
-    int ms = -1;
-    if (dl->at_ns) {
-      int64_t left = dl->at_ns - ns__now_ns();
-      if (left < 0)
-        left = 0;
-      /* Round up so that the wait never ends before the deadline. */
-      int64_t left_ms = (left + 999999) / 1000000;
-      ms = left_ms > INT32_MAX ? INT32_MAX : (int)left_ms;
-    }
+    int ms = dl->at_ns ? ns__poll_ms(dl->at_ns - ns__now_ns()) : -1;
     struct pollfd p = {fd, events, 0};
     int n = poll(&p, 1, ms);
     if (n > 0)
