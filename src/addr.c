@@ -171,7 +171,8 @@ static ns_err set_unix(ns_addr *out, const void *bytes, size_t len,
   }
   memset(out, 0, sizeof *out);
   out->u.un.sun_family = AF_UNIX;
-  memcpy(out->u.un.sun_path + (abstract ? 1 : 0), bytes, len);
+  if (len) /* bytes may be NULL for an empty name */
+    memcpy(out->u.un.sun_path + (abstract ? 1 : 0), bytes, len);
   out->len = (socklen_t)(UNIX_PATH_OFFSET + len + 1);
   return NS_OK;
 }

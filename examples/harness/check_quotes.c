@@ -52,6 +52,13 @@ static int read_lines(const char *path, struct lines *out)
   return 0;
 }
 
+static void free_lines(struct lines *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    free(l->line[i]);
+  free(l->line);
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 3) {
@@ -91,6 +98,7 @@ int main(int argc, char **argv)
     if (first < 1 || last < first || last > src.n) {
       fprintf(stderr, "%s:%zu: %s has no lines %lu-%lu\n", page_path, i + 1,
               file, first, last);
+      free_lines(&src);
       bad++;
       continue;
     }
@@ -101,6 +109,7 @@ int main(int argc, char **argv)
         same = false;
       got++;
     }
+    free_lines(&src);
     if (!same || got != want) {
       fprintf(stderr, "%s:%zu: the block is not lines %lu-%lu of %s\n",
               page_path, i + 1, first, last, file);
@@ -108,6 +117,7 @@ int main(int argc, char **argv)
     }
     i = at;
   }
+  free_lines(&page);
   if (quotes == 0) {
     fprintf(stderr, "%s: no quotes found\n", page_path);
     return EXIT_FAILURE;
