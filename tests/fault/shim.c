@@ -76,6 +76,7 @@ void *__real_calloc(size_t, size_t);
 void *__real_realloc(void *, size_t);
 void __real_free(void *);
 FILE *__real_fdopen(int, const char *);
+FILE *__real_fopencookie(void *, const char *, cookie_io_functions_t);
 int __real_getaddrinfo(const char *, const char *, const struct addrinfo *,
                        struct addrinfo **);
 void __real_freeaddrinfo(struct addrinfo *);
@@ -441,6 +442,7 @@ static uint64_t applicable(ns_fault_call c, const call_ctx *x)
   case NS_CALL_calloc:
   case NS_CALL_realloc:
   case NS_CALL_fdopen:
+  case NS_CALL_fopencookie:
     return BIT(ENOMEM);
   case NS_CALL_getaddrinfo:
     return BIT(EAI_MEMORY) | BIT(EAI_AGAIN) | BIT(EAI_FAIL) | BIT(EAI_SYSTEM);
@@ -1003,6 +1005,17 @@ FILE *__wrap_fdopen(int fd, const char *mode)
     return NULL;
   }
   return __real_fdopen(fd, mode);
+}
+
+FILE *__wrap_fopencookie(void *cookie, const char *mode,
+                         cookie_io_functions_t io)
+{
+  call_ctx x = PLAIN_CTX;
+  if (decide(NS_CALL_fopencookie, &x) >= 0) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return __real_fopencookie(cookie, mode, io);
 }
 
 int __wrap_getaddrinfo(const char *node, const char *service,

@@ -55,6 +55,7 @@
   X(calloc)                                                                    \
   X(realloc)                                                                   \
   X(fdopen)                                                                    \
+  X(fopencookie)                                                               \
   X(getaddrinfo)                                                               \
   X(getnameinfo)                                                               \
   X(gethostname)                                                               \

@@ -327,9 +327,22 @@ static ns_err sc_handle(run *r)
   CHECK(raw[0] >= 0);
 
   TRY(API(ns_makefile)(a, "wb", &w));
-  CHECK(fputs("hello\n", w) >= 0 && fflush(w) == 0);
+  CHECK(w != NULL); /* NS_OK must come with a stream */
+  /* A stream reports a failure of the call under it as EOF; the
+     library's last error says which. */
+  ns_error_clear();
+  if (fputs("hello\n", w) < 0 || fflush(w) != 0) {
+    failed(r, ns_error_last_code(), "fputs/fflush", __LINE__);
+    goto out;
+  }
   TRY(API(ns_makefile)(b, "rb", &rd));
-  CHECK(fgets(buf, sizeof buf, rd) && strcmp(buf, "hello\n") == 0);
+  CHECK(rd != NULL);
+  ns_error_clear();
+  if (!fgets(buf, sizeof buf, rd)) {
+    failed(r, ns_error_last_code(), "fgets", __LINE__);
+    goto out;
+  }
+  CHECK(strcmp(buf, "hello\n") == 0);
 out:
   if (w)
     fclose(w);
@@ -556,7 +569,7 @@ static ns_err sc_msg(run *r)
   struct iovec iov = {(void *)"hello", 5};
   TRY(API(ns_sendmsg)(a, &iov, 1, &cb, 0, NULL, &n));
   for (size_t off = n; off < 5; off += n)
-    TRY(API(ns_sendall)(a, "hello" + off, 5 - off, 0, &n));
+    TRY(API(ns_sendall)(a, &"hello"[off], 5 - off, 0, &n));
   struct iovec riov = {buf, 5};
   TRY(API(ns_cmsg_buf_init)(&cb, &store, sizeof store));
   TRY(API(ns_recvmsg)(b, &riov, 1, &cb, 0, &n, &mflags, NULL));
@@ -841,7 +854,8 @@ static bool explained(const run *r, ns_fault_call call, ns_fault_kind kind)
   }
   if (kind == NS_FAULT_ENOMEM &&
       (call == NS_CALL_malloc || call == NS_CALL_calloc ||
-       call == NS_CALL_realloc || call == NS_CALL_fdopen))
+       call == NS_CALL_realloc || call == NS_CALL_fdopen ||
+       call == NS_CALL_fopencookie))
     return r->code == NS_ERR_MEMORY;
   if (r->sys_errno == v && r->code == ns_error_from_errno(v))
     return true;
