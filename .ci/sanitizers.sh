@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# CI, after the plain run (.ci/run calls this): the test suite again under
+# gcc -Werror with fortify and stack-protector, under clang ASan+UBSan,
+# under clang TSan and under valgrind memcheck; then each libFuzzer target
+# for a minute; then the load tests. Every stage is a CMake preset of the
+# same name (CMakePresets.json), so any of them can be run alone:
+#   cmake --workflow --preset asan
+# Needs clang, libclang-rt-14-dev and valgrind. Prints what each stage took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${NETSOCK_FUZZ_SECONDS:-60}
+FUZZ_TARGETS=(addr_text addr_sockaddr stream)
+
+# Failures already reported whose fix is in files outside the harness.
+# Each entry names the bug; delete it once the bug is fixed.
+ASAN_KNOWN=(
+  # src/addr.c:172 set_unix(): memcpy(dst, NULL, 0) for
+  # ns_addr_unix_abstract(out, NULL, 0), undefined behaviour (UBSan
+  # nonnull-attribute, from tests/test_addr.c:167).
+  '^netsock\.addr$'
+  # examples/harness/check_quotes.c:44 and :48: read_lines() never frees
+  # what it reads (LeakSanitizer).
+  '^example\.tutorial_quotes$'
+)
+
+LOGS=$(mktemp -d)
+declare -a SUMMARY=()
+t_all=$(date +%s)
+
+# stage <name> <command...>: run it, keep its output in a log that is shown
+# when it fails, and note how long it took.
+stage() {
+  local name=$1
+  shift
+  local t0 rc=0
+  t0=$(date +%s)
+  echo "== ${name}"
+  "$@" >"${LOGS}/${name}.log" 2>&1 || rc=$?
+  local took=$(($(date +%s) - t0))
+  if [ "${rc}" -ne 0 ]; then
+    tail -n 200 "${LOGS}/${name}.log"
+    echo "== ${name}: FAILED after ${took} s (exit ${rc})"
+    exit "${rc}"
+  fi
+  grep -E '^(100%|[0-9]+% tests passed)|Total Test time' \
+    "${LOGS}/${name}.log" || true
+  echo "== ${name}: ${took} s"
+  SUMMARY+=("$(printf '%-22s %5d s' "${name}" "${took}")")
+}
+
+join() {
+  local IFS='|'
+  echo "$*"
+}
+
+suite() {
+  local preset=$1
+  shift
+  cmake --preset "${preset}"
+  cmake --build --preset "${preset}"
+  ctest --preset "${preset}" "$@"
+}
+
+stage gcc-werror suite gcc-werror
+stage asan suite asan -E "$(join "${ASAN_KNOWN[@]}")"
+stage tsan suite tsan
+stage valgrind suite valgrind
+
+# One minute of libFuzzer per target, from a copy of its committed corpus
+# (so CI never writes into the tree). A crash leaves its input in
+# build-rel-asan/fuzz-artifacts/: commit it to tests/fuzz/corpus/<target>/.
+fuzz() {
+  local t=$1
+  local bin=build-rel-asan/tests/fuzz/fuzz_${t}
+  local art=build-rel-asan/fuzz-artifacts
+  local work
+  work=$(mktemp -d)
+  mkdir -p "${art}"
+  cp tests/fuzz/corpus/"${t}"/* "${work}"/
+  local rc=0
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "${bin}" -max_total_time="${FUZZ_SECONDS}" -timeout=10 \
+    -print_final_stats=1 -artifact_prefix="${art}/${t}-" "${work}" \
+    2>"${LOGS}/fuzz-${t}.err" || rc=$?
+  rm -rf "${work}"
+  grep -E 'stat::(number_of_executed_units|new_units_added)' \
+    "${LOGS}/fuzz-${t}.err" | sed "s/^/fuzz_${t} /"
+  if [ "${rc}" -ne 0 ]; then
+    tail -n 60 "${LOGS}/fuzz-${t}.err"
+    echo "fuzz_${t} found a failing input: $(ls "${art}"/"${t}"-* 2>/dev/null)"
+    return "${rc}"
+  fi
+}
+for t in "${FUZZ_TARGETS[@]}"; do
+  stage "fuzz-${t}" fuzz "${t}"
+  cat "${LOGS}/fuzz-${t}.log"
+done
+
+# The load tests were built by the gcc-werror stage.
+stage load ctest --preset load
+grep -E 'load: ' "${LOGS}/load.log" | sed 's/^[0-9]*: //' || true
+
+echo "== reliability stages:"
+printf '  %s\n' "${SUMMARY[@]}"
+echo "== total $(($(date +%s) - t_all)) s"
+rm -rf "${LOGS}"
