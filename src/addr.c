@@ -489,7 +489,7 @@ ns_err ns_addr_from_sockaddr(ns_addr *out, const struct sockaddr *sa,
     fits = len == sizeof(struct sockaddr_in6);
     break;
   case AF_UNIX:
-    fits = len >= UNIX_PATH_OFFSET;
+    fits = len >= UNIX_PATH_OFFSET && len <= sizeof(struct sockaddr_un);
     break;
   default:
     return ns__fail_fmt(NS_ERR_VALUE, op, "unsupported address family %d",

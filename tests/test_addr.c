@@ -369,6 +369,15 @@ static void test_addr__from_sockaddr(void **state)
   assert_ns_err(ns_addr_from_sockaddr(&a, &garbage, sizeof garbage),
                 NS_ERR_VALUE);
   assert_last_message("unsupported address family 77");
+  /* Longer than a sockaddr_un, though it fits the storage. */
+  char wide[sizeof(struct sockaddr_storage)] = {0};
+  sa_family_t unix_family = AF_UNIX;
+  memcpy(wide, &unix_family, sizeof unix_family);
+  assert_ns_err(ns_addr_from_sockaddr(&a, (struct sockaddr *)wide,
+                                      sizeof(struct sockaddr_un) + 1),
+                NS_ERR_VALUE);
+  assert_ns_ok(ns_addr_from_sockaddr(&a, (struct sockaddr *)wide,
+                                     sizeof(struct sockaddr_un)));
   assert_ns_err(ns_addr_from_sockaddr(&a, NULL, 16), NS_ERR_VALUE);
 }
 

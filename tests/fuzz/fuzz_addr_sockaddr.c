@@ -102,13 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(size == sizeof(struct sockaddr_in));
   if (family == AF_INET6)
     FUZZ_CHECK(size == sizeof(struct sockaddr_in6));
-  if (family == AF_UNIX) {
-    /* Known bug: lengths up to sizeof(struct sockaddr_storage) are taken
-       (tests/fuzz/known_bugs/addr_sockaddr/). */
-    if (FUZZ_KNOWN_BUG(size > sizeof(struct sockaddr_un)))
-      return 0;
+  if (family == AF_UNIX)
     FUZZ_CHECK(size >= PATH_OFFSET && size <= sizeof(struct sockaddr_un));
-  }
 
   FUZZ_CHECK(ns_addr_equal(&a, &a));
   char text[NS_ADDR_STRLEN], host[NS_ADDR_STRLEN];
