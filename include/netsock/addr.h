@@ -146,7 +146,9 @@ NS_EXTERN ns_err ns_addr_parse(ns_addr *out, const char *text);
 NS_EXTERN ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len);
 
 /**
- * Format an address as text that ns_addr_parse() reads back.
+ * Format an address as text that ns_addr_parse() reads back, except for
+ * what it cannot name: a relative AF_UNIX path that starts with neither
+ * '/' nor '.', and an unnamed AF_UNIX socket ("").
  *
  * IPv4 as "1.2.3.4:80", IPv6 as "[::1]:80" or "[fe80::1%lo]:80", AF_UNIX
  * paths as they are, abstract names with non-printable bytes
