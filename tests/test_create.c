@@ -664,10 +664,7 @@ static void test_create__has_ipv6_without_descriptors(void **state)
     ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;
     _exit(ok ? 0 : 1);
   }
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 int main(void)

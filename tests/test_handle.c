@@ -389,11 +389,7 @@ static void test_handle__makefile_no_sigpipe(void **state)
     ns_close(c);
     _exit(failed && broken ? 0 : 2);
   }
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_false(WIFSIGNALED(status));
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 static void test_handle__makefile_errors(void **state)

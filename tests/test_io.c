@@ -297,11 +297,7 @@ static void test_io__broken_pipe_does_not_kill(void **state)
     _exit(err == NS_ERR_BROKEN_PIPE || err == NS_ERR_CONNECTION_RESET ? 0
                                                                        : 1);
   }
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_false(WIFSIGNALED(status));
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 /* ---- sendall ------------------------------------------------------------ */

@@ -16,16 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Upper bounds on elapsed time stretch under valgrind and sanitizers:
-   NS_TEST_TIMEOUT_MULTIPLIER (default 1) scales the tolerance, never the
-   lower bound. */
-static double slack(double seconds)
-{
-  const char *m = getenv("NS_TEST_TIMEOUT_MULTIPLIER");
-  double k = m ? atof(m) : 1.0;
-  return seconds * (k > 1.0 ? k : 1.0);
-}
-
 static int epoll_backend = NS_POLLER_EPOLL;
 static int poll_backend = NS_POLLER_POLL;
 
@@ -370,7 +360,7 @@ static void test_poller__closed_while_registered(void **state)
   double t0 = ns_test_now();
   assert_int_equal(wait_count(p, 0.1), 0);
   double took = ns_test_now() - t0;
-  assert_true(took >= 0.1 && took < 0.1 + slack(0.15));
+  assert_true(took >= 0.1 && took < 0.1 + ns_test_slack(0.15));
   /* The poll backend forgets it on seeing POLLNVAL; epoll cannot tell the
      poller, whose slot stays taken until unregistered. */
   assert_int_equal(ns_poller_count(p),
@@ -391,10 +381,10 @@ static void test_poller__timeout(void **state)
   assert_int_equal(wait_count(p, 0.1), 0);
   double took = ns_test_now() - t0;
   assert_true(took >= 0.1);
-  assert_true(took < 0.1 + slack(0.1));
+  assert_true(took < 0.1 + ns_test_slack(0.1));
   t0 = ns_test_now();
   assert_int_equal(wait_count(p, 0), 0);
-  assert_true(ns_test_now() - t0 < slack(0.05));
+  assert_true(ns_test_now() - t0 < ns_test_slack(0.05));
   /* An empty poller waits too, as Python's does. */
   assert_ns_ok(ns_poller_unregister(p, s));
   t0 = ns_test_now();
@@ -432,7 +422,7 @@ static int signals_child(int backend)
   if (ns_poller_wait(p, ev, 2, 0.3, &n) != NS_OK || n != 0)
     return 3;
   double took = ns_test_now() - t0;
-  int rc = took < 0.3 || took > 0.3 + slack(0.15) ? 4 : 0;
+  int rc = took < 0.3 || took > 0.3 + ns_test_slack(0.15) ? 4 : 0;
   ns_poller_close(p);
   ns_close(c);
   ns_close(s);
@@ -445,10 +435,7 @@ static void test_poller__signals(void **state)
   assert_true(pid >= 0);
   if (pid == 0)
     _exit(signals_child(backend_of(state)));
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 #define BOTH(fn)                                                               \

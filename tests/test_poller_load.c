@@ -16,16 +16,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-/* Upper bounds on elapsed time stretch under valgrind and sanitizers:
-   NS_TEST_TIMEOUT_MULTIPLIER (default 1) scales the tolerance, never the
-   lower bound. */
-static double slack(double seconds)
-{
-  const char *m = getenv("NS_TEST_TIMEOUT_MULTIPLIER");
-  double k = m ? atof(m) : 1.0;
-  return seconds * (k > 1.0 ? k : 1.0);
-}
-
 enum {
   CLIENTS = 1000,
   CHUNK = 65536,
@@ -95,10 +85,10 @@ static void *serve(void *arg)
   }
   static ns_poller_event ev[256];
   size_t open = 0;
-  double end = ns_test_now() + slack(RUN_S);
+  double end = ns_test_now() + ns_test_slack(RUN_S);
   while (sv->closed < CLIENTS && !sv->failure) {
     size_t n;
-    if (ns_poller_wait(p, ev, 256, slack(WAIT_S), &n) || n == 0 ||
+    if (ns_poller_wait(p, ev, 256, ns_test_slack(WAIT_S), &n) || n == 0 ||
         ns_test_now() > end) {
       sv->failure = "server: stalled";
       break;
@@ -198,10 +188,10 @@ static void run_clients(client *cl, int backend, const ns_addr *addr,
   static unsigned char buf[CHUNK];
   static ns_poller_event ev[512];
   size_t done = 0;
-  double end = ns_test_now() + slack(RUN_S);
+  double end = ns_test_now() + ns_test_slack(RUN_S);
   while (done < CLIENTS) {
     size_t n;
-    assert_ns_ok(ns_poller_wait(p, ev, 512, slack(WAIT_S), &n));
+    assert_ns_ok(ns_poller_wait(p, ev, 512, ns_test_slack(WAIT_S), &n));
     if (n == 0 || ns_test_now() > end)
       fail_msg("clients stalled: %zu of %d done; %s", done, CLIENTS,
                sv->failure ? sv->failure : "server fine");

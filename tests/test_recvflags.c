@@ -14,16 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Upper bounds on elapsed time stretch under valgrind and sanitizers:
-   NS_TEST_TIMEOUT_MULTIPLIER (default 1) scales the tolerance, never the
-   lower bound. */
-static double slack(double seconds)
-{
-  const char *m = getenv("NS_TEST_TIMEOUT_MULTIPLIER");
-  double k = m ? atof(m) : 1.0;
-  return seconds * (k > 1.0 ? k : 1.0);
-}
-
 /* A sender on its own thread: `len` bytes of a known pattern, in pieces
    of `piece` bytes, each after the previous one was sent. */
 typedef struct sender {
@@ -179,7 +169,7 @@ static void test_recvflags__dontwait(void **state)
                 NS_ERR_BLOCKING_IO);
   assert_ns_err(ns_recvfrom(s, buf, sizeof buf, MSG_DONTWAIT, &n, NULL),
                 NS_ERR_BLOCKING_IO);
-  assert_true(ns_test_now() - t0 < slack(1.0));
+  assert_true(ns_test_now() - t0 < ns_test_slack(1.0));
 
   /* And when data is there, it is read. */
   assert_ns_ok(ns_sendall(c, "xy", 2, 0, &n));
@@ -266,7 +256,7 @@ static void test_recvflags__recv_exact_timeout(void **state)
   assert_int_equal(n, 3);
   /* One deadline for the whole call; the kernel's timer adds a tick. */
   assert_true(took >= 0.1);
-  assert_true(took < 0.1 + slack(0.15));
+  assert_true(took < 0.1 + ns_test_slack(0.15));
 
   /* Non-blocking: what is there, then BlockingIOError with the count. */
   assert_ns_ok(ns_sendall(c, "de", 2, 0, &n));
@@ -348,7 +338,7 @@ static int recv_exact_under_signals(void)
   if (rc == 0 && ns_recv_exact(s, buf, 1, &n) != NS_ERR_TIMEOUT)
     rc = 4;
   double took = ns_test_now() - t0;
-  if (rc == 0 && (took < 0.2 || took > 0.2 + slack(0.15)))
+  if (rc == 0 && (took < 0.2 || took > 0.2 + ns_test_slack(0.15)))
     rc = 5;
   int status;
   waitpid(feeder, &status, 0);
@@ -366,10 +356,7 @@ static void test_recvflags__recv_exact_eintr(void **state)
   assert_true(pid >= 0);
   if (pid == 0)
     _exit(recv_exact_under_signals());
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 int main(void)

@@ -18,16 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Upper bounds on elapsed time stretch under valgrind and sanitizers:
-   NS_TEST_TIMEOUT_MULTIPLIER (default 1) scales the tolerance, never the
-   lower bound. */
-static double slack(double seconds)
-{
-  const char *m = getenv("NS_TEST_TIMEOUT_MULTIPLIER");
-  double k = m ? atof(m) : 1.0;
-  return seconds * (k > 1.0 ? k : 1.0);
-}
-
 enum { MIB = 1 << 20 };
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -381,7 +371,7 @@ static void test_sendfile__timeout(void **state)
   assert_true(sent > 0 && sent < size);
   assert_int_equal(position(fd), (int64_t)sent);
   assert_true(took >= 0.2);
-  assert_true(took < 0.2 + slack(0.15));
+  assert_true(took < 0.2 + ns_test_slack(0.15));
 
   /* A pipe with nothing in it: the wait for it counts too. */
   int p[2];
@@ -390,7 +380,7 @@ static void test_sendfile__timeout(void **state)
   assert_ns_err(ns_sendfile(c, p[0], 0, 0, &sent), NS_ERR_TIMEOUT);
   took = ns_test_now() - t0;
   assert_int_equal(sent, 0);
-  assert_true(took >= 0.2 && took < 0.2 + slack(0.15));
+  assert_true(took >= 0.2 && took < 0.2 + ns_test_slack(0.15));
   close(p[0]);
   close(p[1]);
 
@@ -400,7 +390,7 @@ static void test_sendfile__timeout(void **state)
   t0 = ns_test_now();
   assert_ns_err(ns_sendall(c, big, sizeof big, 0, &sent), NS_ERR_TIMEOUT);
   took = ns_test_now() - t0;
-  assert_true(took >= 0.2 && took < 0.2 + slack(0.15));
+  assert_true(took >= 0.2 && took < 0.2 + ns_test_slack(0.15));
   close(fd);
   assert_ns_ok(ns_close(c));
   assert_ns_ok(ns_close(s));
@@ -501,10 +491,7 @@ static void test_sendfile__signals(void **state)
   assert_true(pid >= 0);
   if (pid == 0)
     _exit(signals_child());
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 int main(void)

@@ -139,10 +139,7 @@ static void test_socket__emfile(void **state)
       ns_close(held[--n]);
     _exit(ok && ns_test_fd_count() == base ? 0 : 1);
   }
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 int main(void)

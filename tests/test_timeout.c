@@ -485,10 +485,7 @@ static void test_timeout__accept_emfile_keeps_the_connection(void **state)
     ns_close(l);
     _exit(0);
   }
-  int status;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  assert_true(WIFEXITED(status));
-  assert_int_equal(WEXITSTATUS(status), 0);
+  ns_test_child_succeeds(pid);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,4 +170,21 @@ double ns_test_now(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double ns_test_slack(double seconds)
+{
+  const char *m = getenv("NS_TEST_TIMEOUT_MULTIPLIER");
+  double k = m ? atof(m) : 1.0;
+  return seconds * (k > 1.0 ? k : 1.0);
+}
+
+void ns_test_child_succeeds(int pid)
+{
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  if (WIFSIGNALED(status))
+    fail_msg("child killed by signal %d", WTERMSIG(status));
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
 }

@@ -66,4 +66,13 @@ void ns_test_unix_cleanup(void);
 /* Seconds since some fixed point, from CLOCK_MONOTONIC. */
 double ns_test_now(void);
 
+/* An upper bound on elapsed time, stretched under valgrind and sanitizers:
+   NS_TEST_TIMEOUT_MULTIPLIER (default 1) scales it. Lower bounds are never
+   scaled. */
+double ns_test_slack(double seconds);
+
+/* Wait for the child `pid` and fail unless it exited with status 0 (a
+   child killed by a signal, SIGPIPE say, fails). */
+void ns_test_child_succeeds(int pid);
+
 #endif /* NETSOCK_TEST_H */
