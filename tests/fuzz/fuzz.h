@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <netsock/netsock.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,5 +39,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #else
 #define FUZZ_KNOWN_BUG(cond) 0
 #endif
+
+/* Formatting into exactly `need` bytes works; into need - 1 it fails and
+   leaves every byte alone. The buffers are malloc'd to size, so a write
+   past their end is caught by ASan or valgrind. */
+static inline void
+fuzz_check_format_sizes(const ns_addr *a, const char *want,
+                        ns_err (*fmt)(const ns_addr *, char *, size_t))
+{
+  size_t need = strlen(want) + 1;
+  char *exact = malloc(need);
+  FUZZ_CHECK(exact);
+  FUZZ_CHECK(fmt(a, exact, need) == NS_OK);
+  FUZZ_CHECK(strcmp(exact, want) == 0);
+  free(exact);
+  size_t shorter = need - 1;
+  char *small = malloc(shorter ? shorter : 1);
+  FUZZ_CHECK(small);
+  memset(small, 0xA5, shorter ? shorter : 1);
+  FUZZ_CHECK(fmt(a, small, shorter) == NS_ERR_OVERFLOW);
+  for (size_t i = 0; i < shorter; i++)
+    FUZZ_CHECK((unsigned char)small[i] == 0xA5);
+  free(small);
+  FUZZ_CHECK(fmt(a, NULL, 0) == NS_ERR_OVERFLOW);
+}
 
 #endif /* NETSOCK_FUZZ_H */

@@ -20,25 +20,6 @@
 
 #define PATH_OFFSET offsetof(struct sockaddr_un, sun_path)
 
-static void check_sizes(const ns_addr *a, const char *want,
-                        ns_err (*fmt)(const ns_addr *, char *, size_t))
-{
-  size_t need = strlen(want) + 1;
-  char *exact = malloc(need);
-  FUZZ_CHECK(exact);
-  FUZZ_CHECK(fmt(a, exact, need) == NS_OK);
-  FUZZ_CHECK(strcmp(exact, want) == 0);
-  free(exact);
-  size_t shorter = need - 1;
-  char *small = malloc(shorter ? shorter : 1);
-  FUZZ_CHECK(small);
-  memset(small, 0x5A, shorter ? shorter : 1);
-  FUZZ_CHECK(fmt(a, small, shorter) == NS_ERR_OVERFLOW);
-  for (size_t i = 0; i < shorter; i++)
-    FUZZ_CHECK((unsigned char)small[i] == 0x5A);
-  free(small);
-}
-
 /* The address ns_addr_parse() should give for a's text, if it has one. */
 static bool expected_parse(const ns_addr *a, ns_addr *want)
 {
@@ -108,9 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   FUZZ_CHECK(ns_addr_equal(&a, &a));
   char text[NS_ADDR_STRLEN], host[NS_ADDR_STRLEN];
   FUZZ_CHECK(ns_addr_format(&a, text, sizeof text) == NS_OK);
-  check_sizes(&a, text, ns_addr_format);
+  fuzz_check_format_sizes(&a, text, ns_addr_format);
   FUZZ_CHECK(ns_addr_host(&a, host, sizeof host) == NS_OK);
-  check_sizes(&a, host, ns_addr_host);
+  fuzz_check_format_sizes(&a, host, ns_addr_host);
 
   ns_addr want, back;
   if (expected_parse(&a, &want)) {

@@ -14,29 +14,6 @@
 
 #include <netsock/netsock.h>
 
-/* Formatting into exactly `need` bytes works; into need - 1 it fails and
-   leaves every byte alone. The buffers are malloc'd to size, so a write
-   past their end is caught by ASan or valgrind. */
-static void check_sizes(const ns_addr *a, const char *want,
-                        ns_err (*fmt)(const ns_addr *, char *, size_t))
-{
-  size_t need = strlen(want) + 1;
-  char *exact = malloc(need);
-  FUZZ_CHECK(exact);
-  FUZZ_CHECK(fmt(a, exact, need) == NS_OK);
-  FUZZ_CHECK(strcmp(exact, want) == 0);
-  free(exact);
-  size_t shorter = need - 1;
-  char *small = malloc(shorter ? shorter : 1);
-  FUZZ_CHECK(small);
-  memset(small, 0xA5, shorter ? shorter : 1);
-  FUZZ_CHECK(fmt(a, small, shorter) == NS_ERR_OVERFLOW);
-  for (size_t i = 0; i < shorter; i++)
-    FUZZ_CHECK((unsigned char)small[i] == 0xA5);
-  free(small);
-  FUZZ_CHECK(fmt(a, NULL, 0) == NS_ERR_OVERFLOW);
-}
-
 static void round_trip(const ns_addr *a)
 {
   int family = ns_addr_family(a);
@@ -44,10 +21,10 @@ static void round_trip(const ns_addr *a)
   FUZZ_CHECK(a->len > 0 && a->len <= sizeof a->u);
   char text[NS_ADDR_STRLEN];
   FUZZ_CHECK(ns_addr_format(a, text, sizeof text) == NS_OK);
-  check_sizes(a, text, ns_addr_format);
+  fuzz_check_format_sizes(a, text, ns_addr_format);
   char host[NS_ADDR_STRLEN];
   FUZZ_CHECK(ns_addr_host(a, host, sizeof host) == NS_OK);
-  check_sizes(a, host, ns_addr_host);
+  fuzz_check_format_sizes(a, host, ns_addr_host);
 
   ns_addr b;
   FUZZ_CHECK(ns_addr_parse(&b, text) == NS_OK);
