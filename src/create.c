@@ -497,16 +497,27 @@ static ns_err race_finish(race *r, const connect_settings *st, ns_socket **out)
   return NS_OK;
 }
 
+/* What both entry points do first: check `out`, take the time the one
+   deadline counts from, and read the options. */
+static ns_err connect_begin(ns_socket **out,
+                            const ns_create_connection_options *opts,
+                            connect_settings *st, int64_t *start,
+                            const char *op)
+{
+  if (!out)
+    return ns__fail_null(op, "create_connection(): out is NULL");
+  *out = NULL;
+  *start = ns__now_ns();
+  return read_connect_options(opts, st, op);
+}
+
 ns_err ns_create_connection(ns_socket **out, const char *host, int port,
                             const ns_create_connection_options *opts)
 {
   const char *op = "create_connection";
-  if (!out)
-    return ns__fail_null(op, "create_connection(): out is NULL");
-  *out = NULL;
-  int64_t start = ns__now_ns();
+  int64_t start;
   connect_settings st;
-  ns_err err = read_connect_options(opts, &st, op);
+  ns_err err = connect_begin(out, opts, &st, &start, op);
   if (err)
     return err;
   if (port < 0 || port > 65535)
@@ -530,12 +541,9 @@ ns_err ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs,
                                   const ns_create_connection_options *opts)
 {
   const char *op = "create_connection";
-  if (!out)
-    return ns__fail_null(op, "create_connection(): out is NULL");
-  *out = NULL;
-  int64_t start = ns__now_ns();
+  int64_t start;
   connect_settings st;
-  ns_err err = read_connect_options(opts, &st, op);
+  ns_err err = connect_begin(out, opts, &st, &start, op);
   if (err)
     return err;
   if (!addrs || n == 0)

@@ -16,20 +16,17 @@ ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family, int type,
     return ns__fail_null("socketpair", "socketpair(): out is NULL");
   *a_out = NULL;
   *b_out = NULL;
-  int64_t timeout = (type & SOCK_NONBLOCK) ? 0 : ns__default_timeout_ns();
-  int base_type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  ns__new_socket k = ns__new_socket_of(type);
   int fds[2];
-  if (socketpair(family,
-                 base_type | SOCK_CLOEXEC | (timeout == 0 ? SOCK_NONBLOCK : 0),
-                 proto, fds) != 0)
+  if (socketpair(family, k.sys_type, proto, fds) != 0)
     return ns__fail_errno("socketpair", errno);
-  ns_err err = ns__socket_wrap(a_out, fds[0], family, base_type, proto, timeout,
-                               "socketpair");
+  ns_err err = ns__socket_wrap(a_out, fds[0], family, k.type, proto,
+                               k.timeout_ns, "socketpair");
   if (err) {
     close(fds[1]);
     return err;
   }
-  err = ns__socket_wrap(b_out, fds[1], family, base_type, proto, timeout,
+  err = ns__socket_wrap(b_out, fds[1], family, k.type, proto, k.timeout_ns,
                         "socketpair");
   if (err) {
     ns_close(*a_out);

@@ -89,6 +89,19 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 
 /* ---- socket.c ------------------------------------------------------------ */
 
+/*
+ * What a new socket asked for as `type` starts as: its timeout (the
+ * default, or 0 for SOCK_NONBLOCK), its type without the flags, and the
+ * type to give socket(2): always close-on-exec, non-blocking for timeout 0.
+ */
+typedef struct ns__new_socket {
+  int64_t timeout_ns;
+  int type;
+  int sys_type;
+} ns__new_socket;
+
+ns__new_socket ns__new_socket_of(int type);
+
 /* Wrap a descriptor the library owns in a handle; closes fd on failure. */
 ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
                        int proto, int64_t timeout_ns, const char *op);

@@ -32,19 +32,25 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
   return NS_OK;
 }
 
+ns__new_socket ns__new_socket_of(int type)
+{
+  ns__new_socket n;
+  n.timeout_ns = (type & SOCK_NONBLOCK) ? 0 : ns__default_timeout_ns();
+  n.type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  n.sys_type = n.type | SOCK_CLOEXEC | (n.timeout_ns == 0 ? SOCK_NONBLOCK : 0);
+  return n;
+}
+
 ns_err ns_socket_create(ns_socket **out, int family, int type, int proto)
 {
   if (!out)
     return ns__fail_null("socket", "socket(): out is NULL");
   *out = NULL;
-  int64_t timeout = (type & SOCK_NONBLOCK) ? 0 : ns__default_timeout_ns();
-  int base_type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  int fd = socket(family, base_type | SOCK_CLOEXEC |
-                              (timeout == 0 ? SOCK_NONBLOCK : 0),
-                  proto);
+  ns__new_socket n = ns__new_socket_of(type);
+  int fd = socket(family, n.sys_type, proto);
   if (fd < 0)
     return ns__fail_errno("socket", errno);
-  return ns__socket_wrap(out, fd, family, base_type, proto, timeout,
+  return ns__socket_wrap(out, fd, family, n.type, proto, n.timeout_ns,
                          "socket");
 }
 
