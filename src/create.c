@@ -515,7 +515,7 @@ ns_err ns_create_connection(ns_socket **out, const char *host, int port,
                             const ns_create_connection_options *opts)
 {
   const char *op = "create_connection";
-  int64_t start;
+  int64_t start = 0;
   connect_settings st;
   ns_err err = connect_begin(out, opts, &st, &start, op);
   if (err)
@@ -541,7 +541,7 @@ ns_err ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs,
                                   const ns_create_connection_options *opts)
 {
   const char *op = "create_connection";
-  int64_t start;
+  int64_t start = 0;
   connect_settings st;
   ns_err err = connect_begin(out, opts, &st, &start, op);
   if (err)
