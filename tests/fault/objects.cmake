@@ -22,7 +22,7 @@ function(netsock_library_objects name)
   add_library(${name} OBJECT ${files})
   target_include_directories(${name}
     PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include
-    PRIVATE ${dir})
+    PRIVATE ${dir}/core ${dir}/unix ${PROJECT_BINARY_DIR}/src)
   target_compile_definitions(${name} PUBLIC NS_STATIC
                              PRIVATE NS_BUILDING _GNU_SOURCE)
   set_target_properties(${name} PROPERTIES

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "netsock/netsock.h"
+#include "ns_config.h"
 
 /* Keeps a cold path out of its caller, so the hot path stays short. */
 #if defined(__GNUC__)

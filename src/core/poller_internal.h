@@ -52,7 +52,7 @@ struct ns_poller {
 };
 
 extern const ns__poller_ops ns__poller_poll_ops;
-#if defined(__linux__)
+#if HAVE_EPOLL
 extern const ns__poller_ops ns__poller_epoll_ops;
 #endif
 

@@ -16,13 +16,13 @@ static const ns__poller_ops *backend_ops(int backend)
 {
   switch (backend) {
   case NS_POLLER_DEFAULT:
-#if defined(__linux__)
+#if HAVE_EPOLL
     return &ns__poller_epoll_ops;
 #else
     return &ns__poller_poll_ops;
 #endif
   case NS_POLLER_EPOLL:
-#if defined(__linux__)
+#if HAVE_EPOLL
     return &ns__poller_epoll_ops;
 #else
     return NULL;
