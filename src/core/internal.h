@@ -52,7 +52,8 @@ struct ns_socket {
 /* A kernel timer slot whose value is not known: the next call sets it. */
 #define NS__KERNEL_UNKNOWN INT64_MIN
 
-/* Forget what the kernel's timers hold, so the next timed call sets them. */
+/* Forget what the kernel's timers hold, so the next timed call sets them
+   (kernel-timer engine; the poll engine keeps nothing there). */
 void ns__forget_kernel_timers(ns_socket *s);
 
 /* ---- error.c: recording a failure (the return value is the code) ------- */
@@ -152,6 +153,29 @@ static inline int ns__poll_ms(int64_t ns)
   return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
+/* Whether a descriptor with timeout `t` is O_NONBLOCK: with kernel timers
+   only for 0; with the poll engine for every timeout but none. */
+static inline bool ns__timeout_nonblocking(int64_t t)
+{
+#if NS_TIMEOUT_KERNEL_TIMERS
+  return t == 0;
+#else
+  return t >= 0;
+#endif
+}
+
+/* The timeout engine puts timeout `t` in force on the socket (settimeout,
+   setblocking). */
+ns_err ns__timeout_apply(ns_socket *s, int64_t t, const char *op);
+
+/* The timeout engine settles a socket just accepted from `listener`. */
+ns_err ns__timeout_adopt_accepted(const ns_socket *listener, ns_socket *c,
+                                  const char *op);
+
+/* Make fd blocking or not, with a system call only when it changes. */
+ns_err ns__set_nonblocking(int fd, bool on, const char *op);
+
+#if NS_TIMEOUT_KERNEL_TIMERS
 /* Where the handle remembers the kernel's SO_RCVTIMEO or SO_SNDTIMEO. */
 static inline _Atomic int64_t *ns__kernel_slot(ns_socket *s, int which)
 {
@@ -183,6 +207,19 @@ static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
     return NS_OK;
   return ns__sync_kernel_timeout(s, which, t, op);
 }
+#else
+/* Start a call that may block: take the deadline (none without a
+   timeout). The poll engine keeps nothing in the kernel. */
+static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
+                                    const char *op)
+{
+  (void)which;
+  (void)op;
+  int64_t t = s->timeout_ns;
+  dl->at_ns = t > 0 ? ns__now_ns() + t : 0;
+  return NS_OK;
+}
+#endif
 
 /*
  * Decide after a failed system call (errno holds why): NS_OK means "call

@@ -29,31 +29,17 @@ ns_err ns_listen(ns_socket *s, int backlog)
   return NS_OK;
 }
 
-/*
- * The new socket gets the default timeout, as Python's accept() gives it.
- * A TCP connection starts with a copy of the listener's SO_RCVTIMEO and
- * SO_SNDTIMEO as they were when its handshake completed (an AF_UNIX one
- * with none), so once the listener has ever had timers, what the new
- * socket's kernel holds is unknown: a timed socket sets its timers on its
- * first call, an untimed one has them cleared now.
- */
+/* The new socket gets the default timeout, as Python's accept() gives it;
+   the timeout engine settles what its descriptor and kernel hold. */
 static ns_err adopt_accepted(ns_socket *s, ns_socket **out, int fd,
                              int64_t timeout)
 {
   ns_err err = ns__socket_wrap(out, fd, s->family, s->type, s->proto,
                                timeout, "accept");
-  if (err ||
-      !atomic_load_explicit(&s->kernel_timers_used, memory_order_relaxed))
+  if (err || !(err = ns__timeout_adopt_accepted(s, *out, "accept")))
     return err;
-  ns_socket *c = *out;
-  ns__forget_kernel_timers(c);
-  if (timeout > 0)
-    return NS_OK;
-  if ((err = ns__sync_kernel_timeout(c, SO_RCVTIMEO, 0, "accept")) ||
-      (err = ns__sync_kernel_timeout(c, SO_SNDTIMEO, 0, "accept"))) {
-    ns_close(c);
-    *out = NULL;
-  }
+  ns_close(*out);
+  *out = NULL;
   return err;
 }
 

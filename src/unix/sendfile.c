@@ -92,12 +92,14 @@ static ns_err zero_copy(ns_socket *s, int fd, int64_t offset, size_t count,
                         const char *op)
 {
   bool timed = dl->at_ns != 0;
+#if NS_TIMEOUT_KERNEL_TIMERS
   if (timed) {
     ns_err err =
         ns__sync_kernel_timeout(s, SO_SNDTIMEO, ZERO_COPY_SLICE_NS, op);
     if (err)
       return err;
   }
+#endif
   sigpipe_guard guard;
   bool had_epipe = false;
   ns_err err = NS_OK;

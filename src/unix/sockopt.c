@@ -17,9 +17,11 @@ ns_err ns_setsockopt(ns_socket *s, int level, int name, const void *value,
     return ns__fail_msg(NS_ERR_OVERFLOW, "setsockopt", "option too long");
   if (setsockopt(s->fd, level, name, value, (socklen_t)len) != 0)
     return ns__fail_errno("setsockopt", errno);
+#if NS_TIMEOUT_KERNEL_TIMERS
   if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
     atomic_store_explicit(ns__kernel_slot(s, name), NS__KERNEL_UNKNOWN,
                           memory_order_relaxed);
+#endif
   return NS_OK;
 }
 
