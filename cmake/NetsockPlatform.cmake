@@ -42,7 +42,11 @@ netsock_feature(HAVE_FOPENCOOKIE fopencookie "stdio.h")
 netsock_feature(HAVE_LINUX_SENDFILE sendfile "sys/sendfile.h")
 netsock_feature(HAVE_STRERRORDESC_NP strerrordesc_np "string.h")
 netsock_feature(HAVE_GETPROTOBYNAME_R getprotobyname_r "netdb.h")
-netsock_feature(HAVE_F_DUPFD_CLOEXEC F_DUPFD_CLOEXEC "fcntl.h")
+netsock_feature(HAVE_GETSERVBYNAME_R getservbyname_r "netdb.h")
+netsock_feature(HAVE_GETHOSTBYNAME_R gethostbyname_r "netdb.h")
+netsock_feature(HAVE_SO_DOMAIN SO_DOMAIN "sys/socket.h")
+netsock_feature(HAVE_MSG_CMSG_CLOEXEC MSG_CMSG_CLOEXEC "sys/socket.h")
+check_symbol_exists(F_DUPFD_CLOEXEC "fcntl.h" HAVE_F_DUPFD_CLOEXEC)
 netsock_feature(HAVE_SO_PEERCRED SO_PEERCRED "sys/socket.h")
 if(NETSOCK_FORCE_STRERROR_R)
   set(HAVE_STRERRORDESC_NP 0)
@@ -74,7 +78,8 @@ endif()
 
 foreach(v HAVE_ACCEPT4 HAVE_SOCK_CLOEXEC HAVE_MSG_NOSIGNAL HAVE_EPOLL
           HAVE_SENDMMSG HAVE_FOPENCOOKIE HAVE_LINUX_SENDFILE
-          HAVE_STRERRORDESC_NP HAVE_GETPROTOBYNAME_R HAVE_F_DUPFD_CLOEXEC
+          HAVE_STRERRORDESC_NP HAVE_GETPROTOBYNAME_R HAVE_GETSERVBYNAME_R
+          HAVE_GETHOSTBYNAME_R HAVE_SO_DOMAIN HAVE_MSG_CMSG_CLOEXEC HAVE_F_DUPFD_CLOEXEC
           HAVE_SO_PEERCRED HAVE_SO_NOSIGPIPE HAVE_FUNOPEN HAVE_KQUEUE
           HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R)
   if(${v})

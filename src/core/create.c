@@ -296,12 +296,27 @@ static void attempt_failed(race *r, const ns_addr *addr)
     e->dropped++;
 }
 
+/* A non-blocking socket: made so in one call where the system has
+   SOCK_NONBLOCK, else switched after. */
+static ns_err open_nonblocking(ns_socket **s, int family, int type, int proto)
+{
+#ifdef SOCK_NONBLOCK
+  return ns_socket_create(s, family, type | SOCK_NONBLOCK, proto);
+#else
+  ns_err err = ns_socket_create(s, family, type, proto);
+  if (!err && (err = ns_setblocking(*s, false))) {
+    ns_close(*s);
+    *s = NULL;
+  }
+  return err;
+#endif
+}
+
 /* Start one attempt; it ends at once (won or failed) or becomes pending. */
 static void attempt_start(race *r, const ns_addr *addr, int type, int proto)
 {
   ns_socket *s;
-  if (ns_socket_create(&s, ns_addr_family(addr), type | SOCK_NONBLOCK, proto) !=
-      NS_OK) {
+  if (open_nonblocking(&s, ns_addr_family(addr), type, proto) != NS_OK) {
     attempt_failed(r, addr);
     return;
   }

@@ -189,24 +189,13 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
   return code;
 }
 
-/* strerror's English text, as Python prints it whatever LC_MESSAGES says. */
-static const char *errno_text(int errnum)
-{
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
-  return strerrordesc_np(errnum);
-#else
-  static _Thread_local char buf[128];
-  return strerror_r(errnum, buf, sizeof buf) == 0 ? buf : NULL;
-#endif
-}
-
 static const char *system_text(ns_err code, int sys_errno)
 {
   if (code == NS_ERR_GAIERROR)
     return gai_strerror(sys_errno);
   if (code == NS_ERR_HERROR)
     return hstrerror(sys_errno);
-  return errno_text(sys_errno);
+  return ns__os_strerror(sys_errno);
 }
 
 const char *ns_error_last_message(void)

@@ -15,6 +15,7 @@
 
 #include "netsock/netsock.h"
 #include "ns_config.h"
+#include "platform.h"
 
 /* Keeps a cold path out of its caller, so the hot path stays short. */
 #if defined(__GNUC__)
@@ -93,13 +94,13 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 
 /*
  * What a new socket asked for as `type` starts as: its timeout (the
- * default, or 0 for SOCK_NONBLOCK), its type without the flags, and the
- * type to give socket(2): always close-on-exec, non-blocking for timeout 0.
+ * default, or 0 for SOCK_NONBLOCK), its type without the flags, and
+ * whether its descriptor starts non-blocking (as its timeout wants).
  */
 typedef struct ns__new_socket {
   int64_t timeout_ns;
   int type;
-  int sys_type;
+  bool nonblocking;
 } ns__new_socket;
 
 ns__new_socket ns__new_socket_of(int type);

@@ -313,12 +313,15 @@ ns_err ns_gethostbyname_ex(const char *host, ns_hostent *out, char *buf,
   if (err)
     return err;
   char scratch[HOSTENT_SCRATCH];
-  struct hostent h, *result = NULL;
+  struct hostent h;
   int h_err = 0;
-  gethostbyname_r(host, &h, scratch, sizeof scratch, &result, &h_err);
-  if (!result)
-    return ns__fail_herror(op, h_err);
-  return pack_hostent(result, out, buf, size, op);
+  ns__netdb_lock();
+  struct hostent *result =
+      ns__os_gethostbyname(host, &h, scratch, sizeof scratch, &h_err);
+  err = result ? pack_hostent(result, out, buf, size, op)
+               : ns__fail_herror(op, h_err);
+  ns__netdb_unlock();
+  return err;
 }
 
 ns_err ns_gethostbyaddr(const char *ip, ns_hostent *out, char *buf, size_t size)
@@ -337,13 +340,16 @@ ns_err ns_gethostbyaddr(const char *ip, ns_hostent *out, char *buf, size_t size)
     packed_len = sizeof a.u.in6.sin6_addr;
   }
   char scratch[HOSTENT_SCRATCH];
-  struct hostent h, *result = NULL;
+  struct hostent h;
   int h_err = 0;
-  gethostbyaddr_r(packed, packed_len, a.u.sa.sa_family, &h, scratch,
-                  sizeof scratch, &result, &h_err);
-  if (!result)
-    return ns__fail_herror(op, h_err);
-  return pack_hostent(result, out, buf, size, op);
+  ns__netdb_lock();
+  struct hostent *result =
+      ns__os_gethostbyaddr(packed, (int)packed_len, a.u.sa.sa_family, &h,
+                           scratch, sizeof scratch, &h_err);
+  err = result ? pack_hostent(result, out, buf, size, op)
+               : ns__fail_herror(op, h_err);
+  ns__netdb_unlock();
+  return err;
 }
 
 ns_err ns_getfqdn(const char *name, char *buf, size_t size)
@@ -391,11 +397,15 @@ ns_err ns_getservbyname(const char *name, const char *proto, int *port_out)
   if (!name || !port_out)
     return ns__fail_null("getservbyname", "getservbyname(): NULL argument");
   char scratch[DB_SCRATCH];
-  struct servent se, *result = NULL;
-  getservbyname_r(name, proto, &se, scratch, sizeof scratch, &result);
+  struct servent se;
+  ns__netdb_lock();
+  struct servent *result =
+      ns__os_getservbyname(name, proto, &se, scratch, sizeof scratch);
+  if (result)
+    *port_out = ntohs((uint16_t)result->s_port);
+  ns__netdb_unlock();
   if (!result)
     return ns__fail_msg(NS_ERR_OS, "getservbyname", "service/proto not found");
-  *port_out = ntohs((uint16_t)result->s_port);
   return NS_OK;
 }
 
@@ -407,12 +417,15 @@ ns_err ns_getservbyport(int port, const char *proto, char *buf, size_t size)
     return ns__fail_msg(NS_ERR_OVERFLOW, "getservbyport",
                         "getservbyport: port must be 0-65535.");
   char scratch[DB_SCRATCH];
-  struct servent se, *result = NULL;
-  getservbyport_r(htons((uint16_t)port), proto, &se, scratch, sizeof scratch,
-                  &result);
-  if (!result)
-    return ns__fail_msg(NS_ERR_OS, "getservbyport", "port/proto not found");
-  return copy_out(buf, size, result->s_name, "getservbyport");
+  struct servent se;
+  ns__netdb_lock();
+  struct servent *result = ns__os_getservbyport(
+      htons((uint16_t)port), proto, &se, scratch, sizeof scratch);
+  ns_err err =
+      result ? copy_out(buf, size, result->s_name, "getservbyport")
+             : ns__fail_msg(NS_ERR_OS, "getservbyport", "port/proto not found");
+  ns__netdb_unlock();
+  return err;
 }
 
 ns_err ns_getprotobyname(const char *name, int *proto_out)
@@ -420,11 +433,15 @@ ns_err ns_getprotobyname(const char *name, int *proto_out)
   if (!name || !proto_out)
     return ns__fail_null("getprotobyname", "getprotobyname(): NULL argument");
   char scratch[DB_SCRATCH];
-  struct protoent pe, *result = NULL;
-  getprotobyname_r(name, &pe, scratch, sizeof scratch, &result);
+  struct protoent pe;
+  ns__netdb_lock();
+  struct protoent *result =
+      ns__os_getprotobyname(name, &pe, scratch, sizeof scratch);
+  if (result)
+    *proto_out = result->p_proto;
+  ns__netdb_unlock();
   if (!result)
     return ns__fail_msg(NS_ERR_OS, "getprotobyname", "protocol not found");
-  *proto_out = result->p_proto;
   return NS_OK;
 }
 

@@ -6,7 +6,7 @@
 #include <poll.h>
 #include <string.h>
 
-#include "internal.h"
+#include "os.h"
 
 ns_err ns_bind(ns_socket *s, const ns_addr *addr)
 {
@@ -51,7 +51,6 @@ ns_err ns_accept(ns_socket *s, ns_socket **conn_out, ns_addr *addr_out)
     return ns__fail_null("accept", "accept(): conn_out is NULL");
   *conn_out = NULL;
   int64_t timeout = ns__default_timeout_ns();
-  int flags = SOCK_CLOEXEC | (timeout == 0 ? SOCK_NONBLOCK : 0);
   ns_addr peer;
   socklen_t len = sizeof peer.u;
   ns__deadline dl;
@@ -59,7 +58,8 @@ ns_err ns_accept(ns_socket *s, ns_socket **conn_out, ns_addr *addr_out)
   if (err)
     return err;
   int fd;
-  while ((fd = accept4(s->fd, &peer.u.sa, &len, flags)) < 0) {
+  while ((fd = ns__os_accept(s->fd, &peer.u.sa, &len,
+                             ns__timeout_nonblocking(timeout))) < 0) {
     err = ns__call_retry(s, &dl, SO_RCVTIMEO, 0, "accept");
     if (err)
       return err;

@@ -7,7 +7,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "os.h"
 
 ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family, int type,
                      int proto)
@@ -18,7 +18,7 @@ ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family, int type,
   *b_out = NULL;
   ns__new_socket k = ns__new_socket_of(type);
   int fds[2];
-  if (socketpair(family, k.sys_type, proto, fds) != 0)
+  if (ns__os_socketpair(family, k.type, proto, k.nonblocking, fds) != 0)
     return ns__fail_errno("socketpair", errno);
   ns_err err = ns__socket_wrap(a_out, fds[0], family, k.type, proto,
                                k.timeout_ns, "socketpair");
@@ -45,6 +45,34 @@ static int64_t kernel_timer_ns(int fd, int which)
   return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
 }
 
+/*
+ * A descriptor's family, type and protocol. SO_DOMAIN and SO_PROTOCOL
+ * where the system has them; elsewhere the family comes from the bound
+ * name and the protocol is 0, as CPython does there.
+ */
+static int socket_identity(int fd, int value[3])
+{
+#if HAVE_SO_DOMAIN
+  static const int what[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
+  for (int i = 0; i < 3; i++) {
+    socklen_t len = sizeof value[i];
+    if (getsockopt(fd, SOL_SOCKET, what[i], &value[i], &len) != 0)
+      return -1;
+  }
+  return 0;
+#else
+  ns_addr name;
+  socklen_t len = sizeof name.u;
+  socklen_t tlen = sizeof value[1];
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &value[1], &tlen) != 0 ||
+      getsockname(fd, &name.u.sa, &len) != 0)
+    return -1;
+  value[0] = name.u.sa.sa_family;
+  value[2] = 0;
+  return 0;
+#endif
+}
+
 ns_err ns_fromfd(ns_socket **out, int fd)
 {
   if (!out)
@@ -52,13 +80,9 @@ ns_err ns_fromfd(ns_socket **out, int fd)
   *out = NULL;
   if (fd < 0)
     return ns__fail_msg(NS_ERR_VALUE, "fromfd", "negative file descriptor");
-  static const int what[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
   int value[3];
-  for (int i = 0; i < 3; i++) {
-    socklen_t len = sizeof value[i];
-    if (getsockopt(fd, SOL_SOCKET, what[i], &value[i], &len) != 0)
-      return ns__fail_errno("fromfd", errno);
-  }
+  if (socket_identity(fd, value) != 0)
+    return ns__fail_errno("fromfd", errno);
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0)
     return ns__fail_errno("fromfd", errno);

@@ -11,7 +11,7 @@
  */
 #include <limits.h>
 
-#include "internal.h"
+#include "os.h"
 
 /* The checks every I/O call makes before its system call. */
 static inline ns_err check_io(ns_socket *s, const void *buf, size_t len,
@@ -45,10 +45,10 @@ static ssize_t io_syscall(int fd, const struct io_call *c)
 {
   switch (c->kind) {
   case IO_SEND:
-    return send(fd, c->buf, c->len, c->flags | MSG_NOSIGNAL);
+    return ns__os_send(fd, c->buf, c->len, c->flags);
   case IO_SENDTO:
-    return sendto(fd, c->buf, c->len, c->flags | MSG_NOSIGNAL, &c->to->u.sa,
-                  c->to->len);
+    return ns__os_sendto(fd, c->buf, c->len, c->flags, &c->to->u.sa,
+                         c->to->len);
   case IO_RECV:
     return recv(fd, c->buf, c->len, c->flags);
   case IO_RECVFROM:
@@ -85,7 +85,7 @@ ns_err ns_send(ns_socket *s, const void *buf, size_t len, int flags,
   ns_err err = check_io(s, buf, len, sent_out, "send");
   if (err || (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "send")))
     return err;
-  ssize_t n = send(s->fd, buf, len, flags | MSG_NOSIGNAL);
+  ssize_t n = ns__os_send(s->fd, buf, len, flags);
   if (n < 0) {
     struct io_call c = {IO_SEND, "send", (void *)buf, len, flags, NULL, NULL};
     return io_retry(s, &dl, &c, sent_out);
@@ -116,7 +116,7 @@ NS__NOINLINE static ns_err sendall_rest(ns_socket *s, ns__deadline *dl,
     }
     if (err)
       break;
-    n = send(s->fd, buf + sent, len - sent, flags | MSG_NOSIGNAL);
+    n = ns__os_send(s->fd, buf + sent, len - sent, flags);
   }
   if (sent_out)
     *sent_out = sent;
@@ -136,7 +136,7 @@ ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
   }
   /* A blocking send takes everything unless a signal or the kernel's timer
      cuts it short, so one call is the rule. */
-  ssize_t n = send(s->fd, buf, len, flags | MSG_NOSIGNAL);
+  ssize_t n = ns__os_send(s->fd, buf, len, flags);
   if (n != (ssize_t)len)
     return sendall_rest(s, &dl, buf, len, flags, n, sent_out);
   if (sent_out)
@@ -152,8 +152,7 @@ ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
   if (err || (err = ns__addr_check(addr, "sendto")) ||
       (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendto")))
     return err;
-  ssize_t n = sendto(s->fd, buf, len, flags | MSG_NOSIGNAL, &addr->u.sa,
-                     addr->len);
+  ssize_t n = ns__os_sendto(s->fd, buf, len, flags, &addr->u.sa, addr->len);
   if (n < 0) {
     struct io_call c = {IO_SENDTO, "sendto", (void *)buf, len,
                         flags,     addr,     NULL};

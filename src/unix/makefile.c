@@ -2,7 +2,7 @@
 /*
  * makefile(): a stdio stream over a duplicate of the socket. The stream
  * reads and writes through ns_recv() and ns_sendall() on its own handle,
- * so it keeps what plain fdopen() would lose: no SIGPIPE (MSG_NOSIGNAL),
+ * so it keeps what plain fdopen() would lose: no SIGPIPE,
  * the socket's timeout, and retries after signals. fclose() closes only
  * the duplicate.
  */
@@ -44,6 +44,44 @@ static int stream_close(void *cookie)
   return ns_close(cookie) == NS_OK ? 0 : (errno = stream_errno(), -1);
 }
 
+/*
+ * The C library's hook for a stream over the program's own functions:
+ * fopencookie (glibc, musl) or funopen (macOS, the BSDs, whose int-sized
+ * counts the wrappers below adapt). NULL with errno set on failure.
+ */
+#if HAVE_FOPENCOOKIE
+static FILE *open_stream(ns_socket *dup, const char *stdio_mode)
+{
+  cookie_io_functions_t io = {stream_read, stream_write, NULL, stream_close};
+  return fopencookie(dup, stdio_mode, io);
+}
+#elif HAVE_FUNOPEN
+static int funopen_read(void *cookie, char *buf, int size)
+{
+  return (int)stream_read(cookie, buf, (size_t)size);
+}
+
+static int funopen_write(void *cookie, const char *buf, int size)
+{
+  return (int)stream_write(cookie, buf, (size_t)size);
+}
+
+static FILE *open_stream(ns_socket *dup, const char *stdio_mode)
+{
+  bool r = strchr(stdio_mode, 'r') || strchr(stdio_mode, '+');
+  bool w = strchr(stdio_mode, 'w') || strchr(stdio_mode, '+');
+  return funopen(dup, r ? funopen_read : NULL, w ? funopen_write : NULL,
+                 NULL, stream_close);
+}
+#else
+static FILE *open_stream(ns_socket *dup, const char *stdio_mode)
+{
+  (void)dup, (void)stdio_mode;
+  errno = ENOSYS;
+  return NULL;
+}
+#endif
+
 ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
 {
   if (!s)
@@ -67,11 +105,13 @@ ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
     return ns_error_last_errno() ? ns__fail_errno("makefile",
                                                   ns_error_last_errno())
                                  : err;
-  cookie_io_functions_t io = {stream_read, stream_write, NULL, stream_close};
-  FILE *f = fopencookie(dup, stdio_mode, io);
+  FILE *f = open_stream(dup, stdio_mode);
   if (!f) {
+    int e = errno;
     ns_close(dup);
-    return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
+    return e == ENOSYS ? ns__fail_errno("makefile", ENOSYS)
+                       : ns__fail_msg(NS_ERR_MEMORY, "makefile",
+                                      "out of memory");
   }
   *out = f;
   return NS_OK;

@@ -14,19 +14,39 @@
 #include <poll.h>
 #include <string.h>
 
-#include "internal.h"
+#include "os.h"
 
 #define BATCH 64
 
+#ifdef MSG_WAITFORONE
+#define NS__MSG_WAITFORONE MSG_WAITFORONE
+#else
+#define NS__MSG_WAITFORONE 0
+#endif
+
+#if HAVE_SENDMMSG
+typedef struct mmsghdr batch_hdr;
 /* Cleared for good the first time the kernel answers ENOSYS. */
 static _Atomic bool have_mmsg = true;
+#else
+/* The system has no batch calls: the loops below do their work, over
+   headers of the same shape. */
+typedef struct batch_hdr {
+  struct msghdr msg_hdr;
+  unsigned int msg_len;
+} batch_hdr;
+static _Atomic bool have_mmsg = false;
+#define sendmmsg(fd, h, k, f) ((void)(fd), (void)(h), (void)(k), (void)(f), -1)
+#define recvmmsg(fd, h, k, f, t)                                             \
+  ((void)(fd), (void)(h), (void)(k), (void)(f), (void)(t), -1)
+#endif
 
 /* sendmmsg(2)'s contract, one sendmsg(2) at a time. */
-static int send_each(int fd, struct mmsghdr *h, unsigned int k, int flags)
+static int send_each(int fd, batch_hdr *h, unsigned int k, int flags)
 {
   unsigned int i;
   for (i = 0; i < k; i++) {
-    ssize_t n = sendmsg(fd, &h[i].msg_hdr, flags);
+    ssize_t n = ns__os_sendmsg(fd, &h[i].msg_hdr, flags);
     if (n < 0)
       return i ? (int)i : -1;
     h[i].msg_len = (unsigned int)n;
@@ -36,13 +56,14 @@ static int send_each(int fd, struct mmsghdr *h, unsigned int k, int flags)
 
 /* recvmmsg(2) with MSG_WAITFORONE, one recvmsg(2) at a time: wait as
    `flags` says for the first, then take only what is queued. */
-static int recv_each(int fd, struct mmsghdr *h, unsigned int k, int flags)
+static int recv_each(int fd, batch_hdr *h, unsigned int k, int flags)
 {
   unsigned int i;
   for (i = 0; i < k; i++) {
     ssize_t n = recvmsg(fd, &h[i].msg_hdr, flags);
     if (n < 0)
       return i ? (int)i : -1;
+    ns__os_cloexec_received(&h[i].msg_hdr);
     h[i].msg_len = (unsigned int)n;
     flags |= MSG_DONTWAIT;
   }
@@ -76,7 +97,7 @@ static ns_err check_batch(ns_socket *s, const ns_datagram *msgs, size_t n,
 }
 
 /* Point the kernel headers of one slice at the caller's datagrams. */
-static void fill(struct mmsghdr *h, struct iovec *iov, ns_datagram *m,
+static void fill(batch_hdr *h, struct iovec *iov, ns_datagram *m,
                  unsigned int k, bool sending)
 {
   memset(h, 0, k * sizeof *h);
@@ -95,12 +116,12 @@ static void fill(struct mmsghdr *h, struct iovec *iov, ns_datagram *m,
   }
 }
 
-static void collect(const struct mmsghdr *h, ns_datagram *m, int r,
+static void collect(const batch_hdr *h, ns_datagram *m, int r,
                     bool sending)
 {
   for (int i = 0; i < r; i++) {
     m[i].nbytes = h[i].msg_len;
-    m[i].flags = h[i].msg_hdr.msg_flags & ~MSG_CMSG_CLOEXEC;
+    m[i].flags = h[i].msg_hdr.msg_flags & ~NS__MSG_CMSG_CLOEXEC;
     if (!sending)
       m[i].addr.len = h[i].msg_hdr.msg_namelen;
   }
@@ -123,8 +144,8 @@ ns_err ns_sendmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
      the kernel's timer afresh: with a timeout, never let the kernel wait,
      and wait here, against the deadline, only when the buffer is full. */
   bool timed = dl.at_ns != 0 && !(flags & MSG_DONTWAIT);
-  int f = flags | MSG_NOSIGNAL | (timed ? MSG_DONTWAIT : 0);
-  struct mmsghdr h[BATCH];
+  int f = flags | NS__SEND_NOSIGNAL | (timed ? MSG_DONTWAIT : 0);
+  batch_hdr h[BATCH];
   struct iovec iov[BATCH];
   size_t done = 0;
   while (done < n) {
@@ -185,17 +206,17 @@ ns_err ns_recvmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
   ns__deadline dl;
   if ((err = ns__call_begin(s, &dl, SO_RCVTIMEO, op)))
     return err;
-  struct mmsghdr h[BATCH];
+  batch_hdr h[BATCH];
   struct iovec iov[BATCH];
   size_t done = 0;
-  flags |= MSG_CMSG_CLOEXEC;
+  flags |= NS__MSG_CMSG_CLOEXEC;
   while (done < n) {
     unsigned int k = (unsigned int)(n - done < BATCH ? n - done : BATCH);
     /* Only the very first datagram is waited for. */
     int f = done ? flags | MSG_DONTWAIT : flags;
     fill(h, iov, msgs + done, k, false);
     bool batch = atomic_load_explicit(&have_mmsg, memory_order_relaxed);
-    int r = batch ? recvmmsg(s->fd, h, k, f | MSG_WAITFORONE, NULL)
+    int r = batch ? recvmmsg(s->fd, h, k, f | NS__MSG_WAITFORONE, NULL)
                   : recv_each(s->fd, h, k, f);
     if (r < 0) {
       if (batch && errno == ENOSYS) {

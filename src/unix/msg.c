@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "os.h"
 
 /* Offset of a message's payload from its header, and the shortest header. */
 #define CMSG_HDR_LEN CMSG_LEN(0)
@@ -463,7 +463,7 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
   if ((err = ns__call_begin(s, &dl, SO_SNDTIMEO, op)))
     return err;
   ssize_t n;
-  while ((n = sendmsg(s->fd, &m, flags | MSG_NOSIGNAL)) < 0)
+  while ((n = ns__os_sendmsg(s->fd, &m, flags)) < 0)
     if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, op)))
       return err;
   *sent_out = (size_t)n;
@@ -486,13 +486,14 @@ static ns_err recv_msg(ns_socket *s, struct msghdr *m, socklen_t namecap,
     m->msg_namelen = namecap;
     m->msg_controllen = controlcap;
     m->msg_flags = 0;
-    if ((n = recvmsg(s->fd, m, flags | MSG_CMSG_CLOEXEC)) >= 0)
+    if ((n = recvmsg(s->fd, m, flags | NS__MSG_CMSG_CLOEXEC)) >= 0)
       break;
     if ((err = ns__call_retry(s, &dl, SO_RCVTIMEO, flags, op)))
       return err;
   }
   /* The kernel echoes the flag the library added; it is no news. */
-  m->msg_flags &= ~MSG_CMSG_CLOEXEC;
+  m->msg_flags &= ~NS__MSG_CMSG_CLOEXEC;
+  ns__os_cloexec_received(m);
   *received_out = (size_t)n;
   return NS_OK;
 }

@@ -11,12 +11,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "os.h"
+
+#if HAVE_LINUX_SENDFILE
+#include <sys/sendfile.h>
+#endif
 
 /* At most this much per sendfile(2) call, as CPython does (bpo-38319). */
 #define ZERO_COPY_CHUNK ((size_t)1 << 30)
@@ -27,44 +30,10 @@
 
 /*
  * sendfile(2) has no MSG_NOSIGNAL: writing to a socket whose peer is gone
- * raises SIGPIPE. The library never touches signal dispositions, so the
- * calling thread blocks SIGPIPE around the call and, when the call failed
- * with EPIPE, takes the signal it caused off the pending set. A SIGPIPE
- * that was already pending stays pending: standard signals do not queue,
- * so it cannot be told apart and belongs to someone else.
+ * raises SIGPIPE, so the call runs inside an ns__sigpipe_guard (os.h).
  */
-typedef struct sigpipe_guard {
-  sigset_t old_mask;
-  bool was_pending;
-} sigpipe_guard;
 
-static void sigpipe_block(sigpipe_guard *g)
-{
-  sigset_t pipe_set, pending;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  sigemptyset(&pending);
-  sigpending(&pending);
-  g->was_pending = sigismember(&pending, SIGPIPE) == 1;
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &g->old_mask);
-}
-
-static void sigpipe_restore(const sigpipe_guard *g, bool had_epipe)
-{
-  int saved = errno;
-  sigset_t pipe_set;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  if (had_epipe && !g->was_pending) {
-    const struct timespec zero = {0, 0};
-    while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-      ;
-  }
-  if (sigismember(&g->old_mask, SIGPIPE) != 1)
-    pthread_sigmask(SIG_UNBLOCK, &pipe_set, NULL);
-  errno = saved;
-}
-
+#if HAVE_LINUX_SENDFILE
 /* Errors with which sendfile(2) says "not for this file": copy instead. */
 static bool zero_copy_refused(int err)
 {
@@ -100,10 +69,10 @@ static ns_err zero_copy(ns_socket *s, int fd, int64_t offset, size_t count,
       return err;
   }
 #endif
-  sigpipe_guard guard;
+  ns__sigpipe_guard guard;
   bool had_epipe = false;
   ns_err err = NS_OK;
-  sigpipe_block(&guard);
+  ns__sigpipe_block(&guard);
   for (;;) {
     size_t want = count ? count - *sent : ZERO_COPY_CHUNK;
     if (want == 0)
@@ -140,9 +109,10 @@ static ns_err zero_copy(ns_socket *s, int fd, int64_t offset, size_t count,
     if ((err = ns__call_retry(s, dl, SO_SNDTIMEO, 0, op)))
       break;
   }
-  sigpipe_restore(&guard, had_epipe);
+  ns__sigpipe_restore(&guard, had_epipe);
   return err;
 }
+#endif
 
 /* Read up to `want` bytes of the file; 0 at its end. A pipe is waited on
    within the deadline, since the socket's timeout bounds the whole call. */
@@ -202,7 +172,7 @@ static ns_err copy(ns_socket *s, int fd, bool seekable, int64_t offset,
          block, so the deadline holds across chunks. */
       if ((err = ns__call_continue(s, dl, SO_SNDTIMEO, op)))
         return err;
-      ssize_t n = send(s->fd, buf + done, got - done, MSG_NOSIGNAL);
+      ssize_t n = ns__os_send(s->fd, buf + done, got - done, 0);
       if (n < 0) {
         if ((err = ns__call_retry(s, dl, SO_SNDTIMEO, 0, op)))
           return err;
@@ -244,10 +214,12 @@ ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
   if (err)
     return err;
   bool gave_up = true;
+#if HAVE_LINUX_SENDFILE
   if (S_ISREG(st.st_mode) && s->type == SOCK_STREAM) {
     gave_up = false;
     err = zero_copy(s, fd, offset, count, &dl, &sent, &gave_up, op);
   }
+#endif
   if (!err && gave_up)
     err = copy(s, fd, seekable, offset, count, &dl, &sent, op);
   /* Python leaves the file after what was sent, on failure too, so that

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "os.h"
 
 /* One allocation per socket, and a small one. */
 _Static_assert(sizeof(struct ns_socket) <= 64,
@@ -35,9 +35,17 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
 ns__new_socket ns__new_socket_of(int type)
 {
   ns__new_socket n;
-  n.timeout_ns = (type & SOCK_NONBLOCK) ? 0 : ns__default_timeout_ns();
-  n.type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  n.sys_type = n.type | SOCK_CLOEXEC | (n.timeout_ns == 0 ? SOCK_NONBLOCK : 0);
+  n.timeout_ns = ns__default_timeout_ns();
+#ifdef SOCK_NONBLOCK
+  if (type & SOCK_NONBLOCK)
+    n.timeout_ns = 0;
+  type &= ~SOCK_NONBLOCK;
+#endif
+#ifdef SOCK_CLOEXEC
+  type &= ~SOCK_CLOEXEC;
+#endif
+  n.type = type;
+  n.nonblocking = ns__timeout_nonblocking(n.timeout_ns);
   return n;
 }
 
@@ -47,7 +55,7 @@ ns_err ns_socket_create(ns_socket **out, int family, int type, int proto)
     return ns__fail_null("socket", "socket(): out is NULL");
   *out = NULL;
   ns__new_socket n = ns__new_socket_of(type);
-  int fd = socket(family, n.sys_type, proto);
+  int fd = ns__os_socket(family, n.type, proto, n.nonblocking);
   if (fd < 0)
     return ns__fail_errno("socket", errno);
   return ns__socket_wrap(out, fd, family, n.type, proto, n.timeout_ns,
