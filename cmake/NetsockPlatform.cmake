@@ -38,7 +38,9 @@ netsock_feature(HAVE_SOCK_CLOEXEC SOCK_CLOEXEC "sys/socket.h")
 netsock_feature(HAVE_MSG_NOSIGNAL MSG_NOSIGNAL "sys/socket.h")
 netsock_feature(HAVE_EPOLL epoll_create1 "sys/epoll.h")
 netsock_feature(HAVE_SENDMMSG sendmmsg "sys/socket.h")
-netsock_feature(HAVE_FOPENCOOKIE fopencookie "stdio.h")
+# The C library's own stream hook, not a Linux feature: kept by the portable
+# build (macOS and the BSDs have funopen in its place).
+check_symbol_exists(fopencookie "stdio.h" HAVE_FOPENCOOKIE)
 netsock_feature(HAVE_LINUX_SENDFILE sendfile "sys/sendfile.h")
 netsock_feature(HAVE_STRERRORDESC_NP strerrordesc_np "string.h")
 netsock_feature(HAVE_GETPROTOBYNAME_R getprotobyname_r "netdb.h")

@@ -142,7 +142,8 @@ static void test_handle__fromfd(void **state)
   assert_int_equal(ns_fileno(s), fd);
   assert_int_equal(ns_family(s), AF_INET);
   assert_int_equal(ns_socktype(s), SOCK_DGRAM);
-  assert_int_equal(ns_proto(s), IPPROTO_UDP);
+  /* Without SO_PROTOCOL the protocol is unknown: 0, as in CPython. */
+  assert_int_equal(ns_proto(s), HAVE_SO_DOMAIN ? IPPROTO_UDP : 0);
   assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);
   /* The handle owns the descriptor now. */
   assert_ns_ok(ns_close(s));
@@ -156,7 +157,7 @@ static void test_handle__fromfd(void **state)
   assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
   assert_ns_ok(ns_fromfd(&s, fd));
   assert_int_equal(ns_family(s), AF_INET6);
-  assert_int_equal(ns_proto(s), IPPROTO_TCP);
+  assert_int_equal(ns_proto(s), HAVE_SO_DOMAIN ? IPPROTO_TCP : 0);
   assert_true(ns_gettimeout(s) == 0.0);
   assert_int_equal(rcvtimeo_us(fd), 0);
   assert_ns_ok(ns_close(s));
@@ -354,7 +355,11 @@ static void test_handle__makefile(void **state)
   /* A timeout shows as a failed read with errno EAGAIN. */
   assert_ns_ok(ns_settimeout(srv, 0.05));
   char b[4];
+#if NS_TIMEOUT_KERNEL_TIMERS
   assert_ns_ok(ns_recv(srv, b, 0, 0, &n)); /* puts the timer in place */
+#else
+  (void)b; /* the poll engine keeps the timeout as O_NONBLOCK, shared */
+#endif
   errno = 0;
   assert_null(fgets(line, sizeof line, r));
   assert_true(ferror(r));

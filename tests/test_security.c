@@ -184,7 +184,8 @@ static void test_security__every_descriptor_is_cloexec(void **state)
   assert_cloexec(ns_fileno(srv), "ns_create_server");
   assert_ns_ok(ns_close(srv));
   assert_ns_ok(ns_close(l));
-  for (int backend = NS_POLLER_EPOLL; backend <= NS_POLLER_POLL; backend++) {
+  for (int backend = HAVE_EPOLL ? NS_POLLER_EPOLL : NS_POLLER_POLL;
+       backend <= NS_POLLER_POLL; backend++) {
     ns_poller *p;
     CREATES("ns_poller_create", assert_ns_ok(ns_poller_create(&p, backend)));
     assert_ns_ok(ns_poller_close(p));
@@ -262,6 +263,14 @@ static int list_fds(void)
 static void test_security__exec_inherits_nothing(void **state)
 {
   (void)state;
+#if !HAVE_SOCK_CLOEXEC || !HAVE_ACCEPT4
+  /* Without SOCK_CLOEXEC and accept4 a descriptor is made close-on-exec a
+     call after its birth, and an exec on another thread in between
+     inherits it (docs/platforms.md). The cases above still check that
+     every descriptor ends up close-on-exec. */
+  print_message("[  SKIP    ] close-on-exec is not atomic on this platform\n");
+  skip();
+#endif
   enum { CHILDREN = 200 };
   pthread_t th;
   atomic_store(&stop, false);

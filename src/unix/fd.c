@@ -99,11 +99,11 @@ int ns__os_accept(int fd, struct sockaddr *addr, socklen_t *len,
 #endif
 }
 
-void ns__os_cloexec_received(const struct msghdr *m)
+#if !HAVE_MSG_CMSG_CLOEXEC
+/* Apply `fn` to every descriptor the SCM_RIGHTS messages of `m` carry;
+   stop at the first failure. */
+static int each_received(const struct msghdr *m, int (*fn)(int))
 {
-#if HAVE_MSG_CMSG_CLOEXEC
-  (void)m;
-#else
   for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)m); c;
        c = CMSG_NXTHDR((struct msghdr *)m, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
@@ -113,8 +113,31 @@ void ns__os_cloexec_received(const struct msghdr *m)
     for (size_t i = 0; i < n; i++) {
       int rfd;
       memcpy(&rfd, data + i * sizeof rfd, sizeof rfd);
-      (void)set_cloexec(rfd);
+      if (fn(rfd) != 0)
+        return -1;
     }
   }
+  return 0;
+}
+
+static int close_received(int fd)
+{
+  (void)close(fd);
+  return 0;
+}
 #endif
+
+int ns__os_cloexec_received(const struct msghdr *m)
+{
+#if HAVE_MSG_CMSG_CLOEXEC
+  (void)m;
+#else
+  if (each_received(m, set_cloexec) != 0) {
+    int e = errno;
+    (void)each_received(m, close_received);
+    errno = e;
+    return -1;
+  }
+#endif
+  return 0;
 }

@@ -63,7 +63,8 @@ static int recv_each(int fd, batch_hdr *h, unsigned int k, int flags)
     ssize_t n = recvmsg(fd, &h[i].msg_hdr, flags);
     if (n < 0)
       return i ? (int)i : -1;
-    ns__os_cloexec_received(&h[i].msg_hdr);
+    if (ns__os_cloexec_received(&h[i].msg_hdr) != 0)
+      return i ? (int)i : -1;
     h[i].msg_len = (unsigned int)n;
     flags |= MSG_DONTWAIT;
   }

@@ -493,7 +493,8 @@ static ns_err recv_msg(ns_socket *s, struct msghdr *m, socklen_t namecap,
   }
   /* The kernel echoes the flag the library added; it is no news. */
   m->msg_flags &= ~NS__MSG_CMSG_CLOEXEC;
-  ns__os_cloexec_received(m);
+  if (ns__os_cloexec_received(m) != 0)
+    return ns__fail_errno(op, errno);
   *received_out = (size_t)n;
   return NS_OK;
 }

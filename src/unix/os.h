@@ -27,8 +27,9 @@ int ns__os_accept(int fd, struct sockaddr *addr, socklen_t *len,
                   bool nonblocking);
 
 /* Make every descriptor an SCM_RIGHTS message of `m` carries
-   close-on-exec, where recvmsg(2) could not do it itself. */
-void ns__os_cloexec_received(const struct msghdr *m);
+   close-on-exec, where recvmsg(2) could not do it itself. On failure
+   (-1, errno set) it has closed them all: none leaks into a child. */
+int ns__os_cloexec_received(const struct msghdr *m);
 
 /* recvmsg(2)'s flag for close-on-exec received descriptors, or 0. */
 #if HAVE_MSG_CMSG_CLOEXEC

@@ -655,7 +655,8 @@ static ns_err sc_poller(run *r)
   unsigned events = 0;
   void *data = NULL;
   int tag = 0;
-  int backend = r->family == AF_INET6 ? NS_POLLER_POLL : NS_POLLER_EPOLL;
+  int backend = r->family == AF_INET6 || !HAVE_EPOLL ? NS_POLLER_POLL
+                                                      : NS_POLLER_EPOLL;
 
   TRY(API(ns_poller_create)(&p, backend));
   CHECK(ns_poller_backend(p) == backend);

@@ -17,6 +17,9 @@
 
 #include <netsock/netsock.h>
 
+/* The build's feature macros (HAVE_EPOLL, NS_TIMEOUT_KERNEL_TIMERS ...). */
+#include "ns_config.h"
+
 /* Fail the test, printing the error's class and message, unless NS_OK. */
 #define assert_ns_ok(expr)                                                     \
   ns_test_check((expr), NS_OK, #expr, __FILE__, __LINE__)
