@@ -65,7 +65,12 @@ int main(void) { struct sockaddr sa; sa.sa_len = 0; return sa.sa_len; }"
 # GNU's strerror_r returns char *, POSIX's returns int.
 check_c_source_compiles("
 #include <string.h>
-int main(void) { char b[8]; char *p = strerror_r(1, b, sizeof b); return !p; }"
+int main(void) {
+  char b[8];
+  _Static_assert(_Generic(strerror_r(1, b, sizeof b), char *: 1, default: 0),
+                 \"GNU strerror_r\");
+  return 0;
+}"
   HAVE_GNU_STRERROR_R)
 cmake_pop_check_state()
 

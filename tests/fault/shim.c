@@ -1063,7 +1063,10 @@ int __wrap_gethostname(char *buf, size_t len)
 }
 
 /* The reentrant resolvers report through their return value, *result and
-   (for hosts) *h_errnop. */
+   (for hosts) *h_errnop. musl has no NETDB_INTERNAL; glibc's value is -1. */
+#ifndef NETDB_INTERNAL
+#define NETDB_INTERNAL (-1)
+#endif
 static int fail_resolver_r(int k, void **result, int *h_errnop)
 {
   *result = NULL;
