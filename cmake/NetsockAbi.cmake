@@ -23,14 +23,22 @@ if(_netsock_type STREQUAL "SHARED_LIBRARY" AND NOT APPLE AND NOT WIN32)
   if(NOT NETSOCK_ABIDIFF)
     set(NETSOCK_ABIDIFF abidiff)
   endif()
-  add_test(NAME netsock.abi_compat
-    COMMAND sh ${PROJECT_SOURCE_DIR}/abi/check-abi.sh
-            ${NETSOCK_ABIDIFF}
-            ${PROJECT_SOURCE_DIR}/abi/libnetsock.so.${PROJECT_VERSION_MAJOR}.abi
-            $<TARGET_FILE:netsock>
-            ${PROJECT_SOURCE_DIR}/include/netsock
-            ${PROJECT_BINARY_DIR}/include/netsock)
-  set_tests_properties(netsock.abi_symbols netsock.abi_compat PROPERTIES
+  # The committed baseline is the x86-64 ABI, the one 1.x promises; a
+  # 32-bit build's layout differs by nature.
+  if(CMAKE_SIZEOF_VOID_P EQUAL 8 AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    add_test(NAME netsock.abi_compat
+      COMMAND sh ${PROJECT_SOURCE_DIR}/abi/check-abi.sh
+              ${NETSOCK_ABIDIFF}
+              ${PROJECT_SOURCE_DIR}/abi/libnetsock.so.${PROJECT_VERSION_MAJOR}.abi
+              $<TARGET_FILE:netsock>
+              ${PROJECT_SOURCE_DIR}/include/netsock
+              ${PROJECT_BINARY_DIR}/include/netsock)
+    set_tests_properties(netsock.abi_compat PROPERTIES
+      LABELS packaging SKIP_RETURN_CODE 77 TIMEOUT 120)
+  else()
+    message(STATUS "netsock.abi_compat: not on x86-64, whose ABI the baseline is")
+  endif()
+  set_tests_properties(netsock.abi_symbols PROPERTIES
     LABELS packaging SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
 unset(_netsock_type)

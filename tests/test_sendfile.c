@@ -211,6 +211,52 @@ static void test_sendfile__offset_and_count(void **state)
   assert_ns_ok(ns_close(s));
 }
 
+/*
+ * Offsets past 2 GiB (32-bit systems need 64-bit file offsets for them):
+ * a sparse file with the pattern only around the 2 GiB and 4 GiB marks;
+ * slices that cross each mark arrive intact and leave the position after
+ * them. The bytes are few: this checks the offset arithmetic.
+ */
+static void test_sendfile__offsets_past_2gib(void **state)
+{
+  (void)state;
+  const uint64_t marks[] = {(uint64_t)1 << 31, (uint64_t)1 << 32};
+  const uint64_t before = 5000, after = 7000;
+  char path[] = "/tmp/ns-sendfile-big-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  unlink(path);
+  unsigned char chunk[12000];
+  for (size_t m = 0; m < 2; m++) {
+    uint64_t from = marks[m] - before;
+    for (size_t i = 0; i < before + after; i++)
+      chunk[i] = byte_at(from + i);
+    ssize_t w = pwrite(fd, chunk, before + after, (off_t)from);
+    if (w < 0 && (errno == EFBIG || errno == EINVAL)) {
+      print_message("[  SKIP    ] this file system takes no 4 GiB files\n");
+      close(fd);
+      skip();
+    }
+    assert_int_equal(w, (ssize_t)(before + after));
+  }
+  ns_socket *c, *s;
+  ns_test_unix_pair(SOCK_STREAM, &c, &s);
+  for (size_t m = 0; m < 2; m++) {
+    receiver r;
+    size_t sent = 0;
+    uint64_t from = marks[m] - before;
+    receiver_start(&r, s, before + after);
+    assert_ns_ok(ns_sendfile(c, fd, (int64_t)from, before + after, &sent));
+    receiver_join(&r);
+    assert_int_equal(sent, before + after);
+    assert_int_equal(r.sum, pattern_sum(from, before + after));
+    assert_true(position(fd) == (int64_t)(marks[m] + after));
+  }
+  close(fd);
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+}
+
 /* ---- the read-and-send path ------------------------------------------------ */
 
 typedef struct pipe_writer {
@@ -499,6 +545,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       NS_TEST(test_sendfile__64mib_checksummed),
       NS_TEST(test_sendfile__offset_and_count),
+      NS_TEST(test_sendfile__offsets_past_2gib),
       NS_TEST(test_sendfile__pipe),
       NS_TEST(test_sendfile__datagram_socket),
       NS_TEST(test_sendfile__bad_arguments),

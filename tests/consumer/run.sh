@@ -180,7 +180,7 @@ case_pkgconfig() {
   rm -rf "$out"
   mkdir -p "$out"
   # shellcheck disable=SC2086 # the flags are words
-  run "$CC" -Wall -Wextra -Werror -o "$out/consumer" "$project/main.c" \
+  run "$CC" $CFLAGS -Wall -Wextra -Werror -o "$out/consumer" "$project/main.c" \
     $flags
   if [ "$kind" = shared ]; then
     LD_LIBRARY_PATH=$libdir run "$out/consumer"
@@ -258,7 +258,7 @@ case_deb() {
             pkg-config --cflags --libs netsock)
     echo "pkg-config --cflags --libs netsock: $flags"
     # shellcheck disable=SC2086 # the flags are words
-    run "$CC" -Wall -Wextra -Werror -o "$out/consumer-pc" \
+    run "$CC" $CFLAGS -Wall -Wextra -Werror -o "$out/consumer-pc" \
       "$project/main.c" $flags
     LD_LIBRARY_PATH=$libdir run "$out/consumer-pc"
   fi

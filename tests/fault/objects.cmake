@@ -24,7 +24,7 @@ function(netsock_library_objects name)
     PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include
     PRIVATE ${dir}/core ${dir}/unix ${PROJECT_BINARY_DIR}/src)
   target_compile_definitions(${name} PUBLIC NS_STATIC
-                             PRIVATE NS_BUILDING _GNU_SOURCE)
+    PRIVATE $<TARGET_PROPERTY:netsock,COMPILE_DEFINITIONS>)
   set_target_properties(${name} PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
   # Fortified wrappers (__recv_chk, ...) would slip past --wrap.
