@@ -24,9 +24,11 @@ function(netsock_add_test concern)
   target_link_libraries(${target} PRIVATE netsock_test_support
                         ${T_LIBRARIES})
   set_target_properties(${target} PROPERTIES C_STANDARD 11)
-  # 64-bit file offsets, as the library has, on 32-bit systems too.
-  target_compile_definitions(${target} PRIVATE _GNU_SOURCE
-                                               _FILE_OFFSET_BITS=64)
+  target_compile_definitions(${target} PRIVATE _GNU_SOURCE)
+  # 64-bit file offsets on 32-bit systems, as the library has them.
+  if(CMAKE_SIZEOF_VOID_P EQUAL 4)
+    target_compile_definitions(${target} PRIVATE _FILE_OFFSET_BITS=64)
+  endif()
   netsock_set_warnings(${target})
   add_test(NAME netsock.${concern} COMMAND ${target})
   set_tests_properties(netsock.${concern} PROPERTIES

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The ns_addr value type: construction, text in and out, raw sockaddrs. */
 #include "ns_test.h"
+#include "sockaddr.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -400,6 +401,47 @@ static void test_addr__equal(void **state)
   assert_int_equal(ns_addr_port(NULL), -1);
 }
 
+/* ---- the sockaddr header on both layouts ----------------------------------- */
+
+/*
+ * core/sockaddr.h reads and writes the header of a sockaddr on the Linux
+ * layout (a 16-bit family) and on the BSD one (sa_len, then a one-byte
+ * family), whichever this system has; the library's own addresses use the
+ * system's.
+ */
+static void test_addr__sockaddr_header_layouts(void **state)
+{
+  (void)state;
+  unsigned char raw[sizeof(struct sockaddr_in6)];
+  memset(raw, 0xAA, sizeof raw);
+  ns__sockaddr_write_header(raw, AF_INET, sizeof(struct sockaddr_in), true);
+  assert_int_equal(raw[0], sizeof(struct sockaddr_in));
+  assert_int_equal(raw[1], AF_INET);
+  assert_int_equal(raw[2], 0xAA); /* nothing past the header */
+  assert_int_equal(ns__sockaddr_family(raw, true), AF_INET);
+
+  memset(raw, 0xAA, sizeof raw);
+  ns__sockaddr_write_header(raw, AF_INET6, sizeof(struct sockaddr_in6), false);
+  assert_int_equal(ns__sockaddr_family(raw, false), AF_INET6);
+  assert_int_equal(raw[sizeof(sa_family_t)], 0xAA);
+
+  /* BSD bytes read as a 16-bit family are no family at all: the mistake
+     this header exists to prevent. */
+  const unsigned char bsd[] = {16, AF_INET, 0, 80, 127, 0, 0, 1};
+  assert_int_equal(ns__sockaddr_family(bsd, true), AF_INET);
+  assert_int_not_equal(ns__sockaddr_family(bsd, false), AF_INET);
+
+  /* The library's constructors write this system's layout. */
+  ns_addr a;
+  assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 80));
+  assert_int_equal(ns__sockaddr_family(&a.u, NS__SA_LEN_LAYOUT), AF_INET);
+  assert_int_equal(a.u.sa.sa_family, AF_INET);
+  ns_addr back;
+  assert_ns_ok(ns_addr_from_sockaddr(&back, &a.u.sa, a.len));
+  assert_int_equal(ns_addr_family(&back), AF_INET);
+  assert_int_equal(ns_addr_port(&back), 80);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -417,6 +459,7 @@ int main(void)
       NS_TEST(test_addr__format_bad_input),
       NS_TEST(test_addr__from_sockaddr),
       NS_TEST(test_addr__equal),
+      NS_TEST(test_addr__sockaddr_header_layouts),
   };
   return cmocka_run_group_tests_name("addr", tests, NULL, NULL);
 }

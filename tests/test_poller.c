@@ -66,8 +66,9 @@ static void test_poller__create_and_close(void **state)
   assert_int_equal(ns_poller_count(p), 0);
   assert_ns_ok(ns_poller_close(p));
   assert_int_equal(ns_test_fd_count(), before);
-#if !HAVE_EPOLL
-  /* Asked for by name where the system has none: OSError ENOSYS. */
+#if !NS_HAVE_EPOLL
+  /* Asked for by name where the system has none (the public macro says
+     so): OSError ENOSYS. */
   p = (ns_poller *)&before;
   assert_ns_err(ns_poller_create(&p, NS_POLLER_EPOLL), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENOSYS);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sockaddr.h"
 
 /* Where sun_path starts: an unnamed AF_UNIX address is just this long. */
 #define UNIX_PATH_OFFSET offsetof(struct sockaddr_un, sun_path)
@@ -66,10 +67,9 @@ ns_err ns__addr_explain(const ns_addr *addr, const char *op)
 static void set_inet(ns_addr *out, struct in_addr ip, int port)
 {
   memset(out, 0, sizeof *out);
-  out->u.in4.sin_family = AF_INET;
   out->u.in4.sin_addr = ip;
   out->u.in4.sin_port = htons((uint16_t)port);
-  out->len = sizeof out->u.in4;
+  ns__addr_set_header(out, AF_INET, sizeof out->u.in4);
 }
 
 ns_err ns_addr_inet(ns_addr *out, const char *host, int port)
@@ -129,12 +129,11 @@ static void set_inet6(ns_addr *out, const struct in6_addr *ip, int port,
                       uint32_t flowinfo, uint32_t scope_id)
 {
   memset(out, 0, sizeof *out);
-  out->u.in6.sin6_family = AF_INET6;
   out->u.in6.sin6_addr = *ip;
   out->u.in6.sin6_port = htons((uint16_t)port);
   out->u.in6.sin6_flowinfo = htonl(flowinfo);
   out->u.in6.sin6_scope_id = scope_id;
-  out->len = sizeof out->u.in6;
+  ns__addr_set_header(out, AF_INET6, sizeof out->u.in6);
 }
 
 ns_err ns_addr_inet6(ns_addr *out, const char *host, int port,
@@ -170,10 +169,9 @@ static ns_err set_unix(ns_addr *out, const void *bytes, size_t len,
     return ns__fail_msg(NS_ERR_OS, "ns_addr_unix", "AF_UNIX path too long");
   }
   memset(out, 0, sizeof *out);
-  out->u.un.sun_family = AF_UNIX;
   if (len) /* bytes may be NULL for an empty name */
     memcpy(out->u.un.sun_path + (abstract ? 1 : 0), bytes, len);
-  out->len = (socklen_t)(UNIX_PATH_OFFSET + len + 1);
+  ns__addr_set_header(out, AF_UNIX, (socklen_t)(UNIX_PATH_OFFSET + len + 1));
   return NS_OK;
 }
 
@@ -470,6 +468,12 @@ ns_err ns_addr_host(const ns_addr *addr, char *buf, size_t size)
 
 /* ---- raw bytes and accessors --------------------------------------------- */
 
+void ns__addr_set_header(ns_addr *a, int family, socklen_t len)
+{
+  ns__sockaddr_write_header(&a->u, family, len, NS__SA_LEN_LAYOUT);
+  a->len = len;
+}
+
 ns_err ns_addr_from_sockaddr(ns_addr *out, const struct sockaddr *sa,
                              size_t len)
 {
@@ -478,8 +482,7 @@ ns_err ns_addr_from_sockaddr(ns_addr *out, const struct sockaddr *sa,
     return ns__fail_null(op, "ns_addr_from_sockaddr(): NULL argument");
   if (len < sizeof(sa_family_t) || len > sizeof out->u)
     return ns__fail_fmt(NS_ERR_VALUE, op, "bad sockaddr length %zu", len);
-  sa_family_t family;
-  memcpy(&family, sa, sizeof family);
+  int family = ns__sockaddr_family(sa, NS__SA_LEN_LAYOUT);
   bool fits;
   switch (family) {
   case AF_INET:

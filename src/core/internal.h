@@ -111,6 +111,10 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
 
 /* ---- addr.c --------------------------------------------------------------- */
 
+/* Give an address its family and length (and, on BSD layouts, sa_len),
+   once its other fields are set. */
+void ns__addr_set_header(ns_addr *a, int family, socklen_t len);
+
 /* Why an address given to an operation is NULL or empty, recorded. */
 ns_err ns__addr_explain(const ns_addr *addr, const char *op);
 

@@ -85,30 +85,26 @@ static ns_err host_address(ns_addr *out, int family, const char *host,
     if (family != AF_INET)
       return ns__fail_msg(NS_ERR_OS, op,
                           "wildcard resolved to multiple address");
-    out->u.in4.sin_family = AF_INET;
     out->u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-    out->len = sizeof out->u.in4;
+    ns__addr_set_header(out, AF_INET, sizeof out->u.in4);
     return NS_OK;
   }
   if (strcmp(host, "<broadcast>") == 0) {
     if (family != AF_INET && family != AF_UNSPEC)
       return ns__fail_msg(NS_ERR_OS, op, "address family mismatched");
-    out->u.in4.sin_family = AF_INET;
     out->u.in4.sin_addr.s_addr = htonl(INADDR_BROADCAST);
-    out->len = sizeof out->u.in4;
+    ns__addr_set_header(out, AF_INET, sizeof out->u.in4);
     return NS_OK;
   }
   if ((family == AF_INET || family == AF_UNSPEC) &&
       inet_pton(AF_INET, host, &out->u.in4.sin_addr) == 1) {
-    out->u.in4.sin_family = AF_INET;
-    out->len = sizeof out->u.in4;
+    ns__addr_set_header(out, AF_INET, sizeof out->u.in4);
     return NS_OK;
   }
   /* A scoped IPv6 address needs getaddrinfo to map the zone. */
   if ((family == AF_INET6 || family == AF_UNSPEC) && !strchr(host, '%') &&
       inet_pton(AF_INET6, host, &out->u.in6.sin6_addr) == 1) {
-    out->u.in6.sin6_family = AF_INET6;
-    out->len = sizeof out->u.in6;
+    ns__addr_set_header(out, AF_INET6, sizeof out->u.in6);
     return NS_OK;
   }
   return lookup_first(out, family, host, op);

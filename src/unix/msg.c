@@ -282,9 +282,8 @@ ns_err ns_cmsg_get_pktinfo(const struct cmsghdr *c, ns_pktinfo *out)
                           "IP_PKTINFO control message has the wrong length");
     memcpy(&pi, CMSG_DATA(c), sizeof pi);
     memset(out, 0, sizeof *out);
-    out->addr.u.in4.sin_family = AF_INET;
     out->addr.u.in4.sin_addr = pi.ipi_addr;
-    out->addr.len = sizeof out->addr.u.in4;
+    ns__addr_set_header(&out->addr, AF_INET, sizeof out->addr.u.in4);
     out->ifindex = (unsigned int)pi.ipi_ifindex;
     return NS_OK;
   }
@@ -295,12 +294,11 @@ ns_err ns_cmsg_get_pktinfo(const struct cmsghdr *c, ns_pktinfo *out)
                           "IPV6_PKTINFO control message has the wrong length");
     memcpy(&pi, CMSG_DATA(c), sizeof pi);
     memset(out, 0, sizeof *out);
-    out->addr.u.in6.sin6_family = AF_INET6;
     out->addr.u.in6.sin6_addr = pi.ipi6_addr;
     /* A link-local destination means nothing without its interface. */
     if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
       out->addr.u.in6.sin6_scope_id = pi.ipi6_ifindex;
-    out->addr.len = sizeof out->addr.u.in6;
+    ns__addr_set_header(&out->addr, AF_INET6, sizeof out->addr.u.in6);
     out->ifindex = pi.ipi6_ifindex;
     return NS_OK;
   }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# CI, after the plain run (.ci/run calls this): the whole suite on the other
+# platforms this machine can build for, each a CMake workflow preset
+# (CMakePresets.json) that can be run alone once its toolchain is here:
+#   posix              the portable POSIX backend (how macOS and the BSDs
+#                      are tested here: none of the Linux-only calls)
+#   musl               musl libc, with musl-gcc
+#   i386               32-bit x86, with gcc -m32
+#   strerror-fallback  glibc's messages through strerror_r (glibc < 2.32)
+# Installs the toolchains, and builds cmocka for musl and i386 from
+# Debian's source package into build-deps/ (Debian ships no such cmocka).
+# Prints what each stage took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get install -y -qq musl-tools gcc-multilib g++-multilib >/dev/null
+
+LOGS=$(mktemp -d)
+declare -a SUMMARY=()
+t_all=$(date +%s)
+
+# stage <name> <command...>: as in .ci/sanitizers.sh.
+stage() {
+  local name=$1
+  shift
+  local t0 rc=0
+  t0=$(date +%s)
+  echo "== ${name}"
+  "$@" >"${LOGS}/${name}.log" 2>&1 || rc=$?
+  local took=$(($(date +%s) - t0))
+  if [ "${rc}" -ne 0 ]; then
+    tail -n 200 "${LOGS}/${name}.log"
+    echo "== ${name}: FAILED after ${took} s (exit ${rc})"
+    exit "${rc}"
+  fi
+  grep -E '^(100%|[0-9]+% tests passed)|Total Test time' \
+    "${LOGS}/${name}.log" || true
+  echo "== ${name}: ${took} s"
+  SUMMARY+=("$(printf '%-22s %5d s' "${name}" "${took}")")
+}
+
+deps=$PWD/build-deps
+# musl-gcc sees only musl's headers; the tests' seccomp filter needs the
+# kernel's (Alpine's linux-headers), which are the same for every libc.
+musl_kernel_headers() {
+  local d=${deps}/musl-kernel-headers
+  mkdir -p "${d}"
+  ln -sfn /usr/include/linux "${d}/linux"
+  ln -sfn /usr/include/asm-generic "${d}/asm-generic"
+  ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "${d}/asm"
+}
+
+stage cmocka-musl .ci/cmocka-from-source.sh "${deps}/cmocka-musl" musl-gcc
+stage cmocka-i386 .ci/cmocka-from-source.sh "${deps}/cmocka-i386" gcc -m32
+musl_kernel_headers
+for p in posix musl i386 strerror-fallback; do
+  stage "${p}" cmake --workflow --preset "${p}"
+done
+
+echo "== platform stages:"
+printf '  %s\n' "${SUMMARY[@]}"
+echo "== total $(($(date +%s) - t_all)) s"
+rm -rf "${LOGS}"
