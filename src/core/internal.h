@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the library's files share and nobody else sees: the handle's layout
- * and the ns__ helpers. Compiled with _GNU_SOURCE (set by CMake) for
- * accept4, MSG_NOSIGNAL and SOCK_CLOEXEC.
+ * and the ns__ helpers. Compiled with _GNU_SOURCE (set by CMake), so that
+ * the system's extensions that ns_config.h found are declared.
  */
 #ifndef NETSOCK_INTERNAL_H
 #define NETSOCK_INTERNAL_H
