@@ -17,29 +17,7 @@ if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get install -y -qq musl-tools gcc-multilib g++-multilib >/dev/null
 
-LOGS=$(mktemp -d)
-declare -a SUMMARY=()
-t_all=$(date +%s)
-
-# stage <name> <command...>: as in .ci/sanitizers.sh.
-stage() {
-  local name=$1
-  shift
-  local t0 rc=0
-  t0=$(date +%s)
-  echo "== ${name}"
-  "$@" >"${LOGS}/${name}.log" 2>&1 || rc=$?
-  local took=$(($(date +%s) - t0))
-  if [ "${rc}" -ne 0 ]; then
-    tail -n 200 "${LOGS}/${name}.log"
-    echo "== ${name}: FAILED after ${took} s (exit ${rc})"
-    exit "${rc}"
-  fi
-  grep -E '^(100%|[0-9]+% tests passed)|Total Test time' \
-    "${LOGS}/${name}.log" || true
-  echo "== ${name}: ${took} s"
-  SUMMARY+=("$(printf '%-22s %5d s' "${name}" "${took}")")
-}
+source .ci/stage.sh
 
 deps=$PWD/build-deps
 # musl-gcc sees only musl's headers; the tests' seccomp filter needs the
@@ -59,7 +37,4 @@ for p in posix musl i386 strerror-fallback; do
   stage "${p}" cmake --workflow --preset "${p}"
 done
 
-echo "== platform stages:"
-printf '  %s\n' "${SUMMARY[@]}"
-echo "== total $(($(date +%s) - t_all)) s"
-rm -rf "${LOGS}"
+stage_summary "platform stages"

@@ -12,30 +12,7 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${NETSOCK_FUZZ_SECONDS:-60}
 FUZZ_TARGETS=(addr_text addr_sockaddr stream)
 
-LOGS=$(mktemp -d)
-declare -a SUMMARY=()
-t_all=$(date +%s)
-
-# stage <name> <command...>: run it, keep its output in a log that is shown
-# when it fails, and note how long it took.
-stage() {
-  local name=$1
-  shift
-  local t0 rc=0
-  t0=$(date +%s)
-  echo "== ${name}"
-  "$@" >"${LOGS}/${name}.log" 2>&1 || rc=$?
-  local took=$(($(date +%s) - t0))
-  if [ "${rc}" -ne 0 ]; then
-    tail -n 200 "${LOGS}/${name}.log"
-    echo "== ${name}: FAILED after ${took} s (exit ${rc})"
-    exit "${rc}"
-  fi
-  grep -E '^(100%|[0-9]+% tests passed)|Total Test time' \
-    "${LOGS}/${name}.log" || true
-  echo "== ${name}: ${took} s"
-  SUMMARY+=("$(printf '%-22s %5d s' "${name}" "${took}")")
-}
+source .ci/stage.sh
 
 suite() {
   local preset=$1
@@ -85,7 +62,4 @@ done
 stage load ctest --preset load
 grep -E 'load: ' "${LOGS}/load.log" | sed 's/^[0-9]*: //' || true
 
-echo "== reliability stages:"
-printf '  %s\n' "${SUMMARY[@]}"
-echo "== total $(($(date +%s) - t_all)) s"
-rm -rf "${LOGS}"
+stage_summary "reliability stages"
