@@ -15,6 +15,7 @@
  * in the background): those are made and then reported as failed.
  */
 #include "shim.h"
+#include "ns_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,16 +84,22 @@ void __real_freeaddrinfo(struct addrinfo *);
 int __real_getnameinfo(const struct sockaddr *, socklen_t, char *, socklen_t,
                        char *, socklen_t, int);
 int __real_gethostname(char *, size_t);
+#if HAVE_GETHOSTBYNAME_R
 int __real_gethostbyname_r(const char *, struct hostent *, char *, size_t,
                            struct hostent **, int *);
 int __real_gethostbyaddr_r(const void *, socklen_t, int, struct hostent *,
                            char *, size_t, struct hostent **, int *);
+#endif
+#if HAVE_GETSERVBYNAME_R
 int __real_getservbyname_r(const char *, const char *, struct servent *,
                            char *, size_t, struct servent **);
 int __real_getservbyport_r(int, const char *, struct servent *, char *, size_t,
                            struct servent **);
+#endif
+#if HAVE_GETPROTOBYNAME_R
 int __real_getprotobyname_r(const char *, struct protoent *, char *, size_t,
                             struct protoent **);
+#endif
 unsigned __real_if_nametoindex(const char *);
 char *__real_if_indextoname(unsigned, char *);
 int __real_pthread_create(pthread_t *, const pthread_attr_t *,
@@ -1063,7 +1070,11 @@ int __wrap_gethostname(char *buf, size_t len)
 }
 
 /* The reentrant resolvers report through their return value, *result and
-   (for hosts) *h_errnop. musl has no NETDB_INTERNAL; glibc's value is -1. */
+   (for hosts) *h_errnop. musl has no NETDB_INTERNAL; glibc's value is -1.
+   Where the C library lacks one (ns_config.h), the library calls the
+   plain lookup under its lock instead, which can only say "not found":
+   no wrapper then, as there is no such function to reach. */
+#if HAVE_GETHOSTBYNAME_R || HAVE_GETSERVBYNAME_R || HAVE_GETPROTOBYNAME_R
 #ifndef NETDB_INTERNAL
 #define NETDB_INTERNAL (-1)
 #endif
@@ -1080,7 +1091,9 @@ static int fail_resolver_r(int k, void **result, int *h_errnop)
   errno = ERANGE;
   return ERANGE;
 }
+#endif
 
+#if HAVE_GETHOSTBYNAME_R
 int __wrap_gethostbyname_r(const char *name, struct hostent *ret, char *buf,
                            size_t len, struct hostent **result, int *h_err)
 {
@@ -1090,7 +1103,9 @@ int __wrap_gethostbyname_r(const char *name, struct hostent *ret, char *buf,
     return fail_resolver_r(k, (void **)result, h_err);
   return __real_gethostbyname_r(name, ret, buf, len, result, h_err);
 }
+#endif
 
+#if HAVE_GETHOSTBYNAME_R
 int __wrap_gethostbyaddr_r(const void *addr, socklen_t alen, int type,
                            struct hostent *ret, char *buf, size_t len,
                            struct hostent **result, int *h_err)
@@ -1102,7 +1117,9 @@ int __wrap_gethostbyaddr_r(const void *addr, socklen_t alen, int type,
   return __real_gethostbyaddr_r(addr, alen, type, ret, buf, len, result,
                                 h_err);
 }
+#endif
 
+#if HAVE_GETSERVBYNAME_R
 int __wrap_getservbyname_r(const char *name, const char *proto,
                            struct servent *se, char *buf, size_t len,
                            struct servent **result)
@@ -1113,7 +1130,9 @@ int __wrap_getservbyname_r(const char *name, const char *proto,
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getservbyname_r(name, proto, se, buf, len, result);
 }
+#endif
 
+#if HAVE_GETSERVBYNAME_R
 int __wrap_getservbyport_r(int port, const char *proto, struct servent *se,
                            char *buf, size_t len, struct servent **result)
 {
@@ -1123,7 +1142,9 @@ int __wrap_getservbyport_r(int port, const char *proto, struct servent *se,
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getservbyport_r(port, proto, se, buf, len, result);
 }
+#endif
 
+#if HAVE_GETPROTOBYNAME_R
 int __wrap_getprotobyname_r(const char *name, struct protoent *pe, char *buf,
                             size_t len, struct protoent **result)
 {
@@ -1133,6 +1154,7 @@ int __wrap_getprotobyname_r(const char *name, struct protoent *pe, char *buf,
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getprotobyname_r(name, pe, buf, len, result);
 }
+#endif
 
 unsigned __wrap_if_nametoindex(const char *name)
 {
