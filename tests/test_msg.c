@@ -303,7 +303,7 @@ static void test_msg__sendmsg_failures(void **state)
   struct iovec one = {"x", 1};
   size_t n;
   assert_ns_err(ns_sendmsg(NULL, &one, 1, NULL, 0, NULL, &n), NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_sendmsg(a, NULL, 1, NULL, 0, NULL, &n), NS_ERR_VALUE);
   assert_last_message("buffer array is NULL with a non-zero count");
   struct iovec bad = {NULL, 4};
@@ -321,7 +321,7 @@ static void test_msg__sendmsg_failures(void **state)
   for (int i = 0; i < MANY; i++)
     many[i] = one;
   assert_ns_err(ns_sendmsg(a, many, MANY, NULL, 0, NULL, &n), NS_ERR_OS);
-  assert_last_message("[Errno 90] Message too long");
+  assert_last_os_error(EMSGSIZE);
 
   /* A descriptor that is not open. */
   cmsg_store store;
@@ -331,7 +331,7 @@ static void test_msg__sendmsg_failures(void **state)
   assert_ns_ok(ns_cmsg_buf_init(&cb, &store, sizeof store));
   assert_ns_ok(ns_cmsg_add_fds(&cb, &closed_fd, 1));
   assert_ns_err(ns_sendmsg(a, &one, 1, &cb, 0, NULL, &n), NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_string_equal(ns_error_last_operation(), "sendmsg");
 
   /* Descriptors with no data on a stream would vanish: refused. */
@@ -353,7 +353,7 @@ static void test_msg__sendmsg_failures(void **state)
   ns_socket *u;
   assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
   assert_ns_err(ns_sendmsg(u, &one, 1, NULL, 0, NULL, &n), NS_ERR_OS);
-  assert_last_message("[Errno 89] Destination address required");
+  assert_last_os_error(EDESTADDRREQ);
   /* An address whose constructor failed reports why. */
   ns_addr bad_port;
   assert_ns_err(ns_addr_inet(&bad_port, "127.0.0.1", 70000), NS_ERR_OVERFLOW);
@@ -374,7 +374,7 @@ static void test_msg__recvmsg_failures(void **state)
   int mflags;
   assert_ns_err(ns_recvmsg(NULL, &in, 1, NULL, 0, &n, &mflags, NULL),
                 NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_recvmsg(b, &in, 1, NULL, 0, &n, NULL, NULL), NS_ERR_VALUE);
   assert_last_message("byte count or message flags out-parameter is NULL");
   assert_ns_err(ns_recvmsg(b, NULL, 1, NULL, 0, &n, &mflags, NULL),
@@ -394,7 +394,7 @@ static void test_msg__recvmsg_failures(void **state)
   assert_true(ns_test_now() - t0 >= 0.05);
   assert_ns_err(ns_recvmsg(b, &in, 1, NULL, MSG_DONTWAIT, &n, &mflags, NULL),
                 NS_ERR_BLOCKING_IO);
-  assert_last_message("[Errno 11] Resource temporarily unavailable");
+  assert_last_os_error(EAGAIN);
   assert_ns_ok(ns_setblocking(b, false));
   assert_ns_err(ns_recvmsg(b, &in, 1, NULL, 0, &n, &mflags, NULL),
                 NS_ERR_BLOCKING_IO);
@@ -639,11 +639,11 @@ static void test_msg__fd_passing_failures(void **state)
   char buf[4];
 
   assert_ns_err(ns_send_fds(NULL, "x", 1, fds, 1, 0, NULL, &n), NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_send_fds(a, "x", 1, fds, NS_FDS_PER_MSG_LIMIT + 1, 0, NULL,
                             &n),
                 NS_ERR_OS);
-  assert_last_message("[Errno 22] Invalid argument");
+  assert_last_os_error(EINVAL);
   assert_ns_err(ns_send_fds(a, "x", 1, NULL, 1, 0, NULL, &n), NS_ERR_VALUE);
   assert_last_message("descriptor array is NULL with a non-zero count");
   assert_ns_err(ns_send_fds(a, NULL, 0, fds, 1, 0, NULL, &n), NS_ERR_VALUE);
@@ -652,7 +652,7 @@ static void test_msg__fd_passing_failures(void **state)
   int closed_fd = dup(0);
   close(closed_fd);
   assert_ns_err(ns_send_fds(a, "x", 1, &closed_fd, 1, 0, NULL, &n), NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_string_equal(ns_error_last_operation(), "send_fds");
   /* The most one message carries does go through. */
   assert_ns_ok(ns_send_fds(a, "x", 1, fds, NS_FDS_PER_MSG_LIMIT, 0, NULL, &n));
@@ -668,7 +668,7 @@ static void test_msg__fd_passing_failures(void **state)
   assert_ns_err(
       ns_recv_fds(NULL, buf, 4, fds, 1, 0, &n, &nfds, &mflags, NULL),
       NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_recv_fds(b, buf, 4, NULL, 1, 0, &n, &nfds, &mflags, NULL),
                 NS_ERR_VALUE);
   assert_last_message("descriptor array is NULL with a non-zero count");
@@ -812,10 +812,10 @@ static void test_msg__credentials(void **state)
   ns_err err = ns_sendmsg(a, &one, 1, &cb, 0, NULL, &n);
   if (geteuid() == 0) {
     assert_ns_err(err, NS_ERR_PROCESS_LOOKUP);
-    assert_last_message("[Errno 3] No such process");
+    assert_last_os_error(ESRCH);
   } else {
     assert_ns_err(err, NS_ERR_PERMISSION);
-    assert_last_message("[Errno 1] Operation not permitted");
+    assert_last_os_error(EPERM);
   }
   assert_ns_ok(ns_close(a));
   assert_ns_ok(ns_close(b));
@@ -832,7 +832,7 @@ static void test_msg__peer_credentials(void **state)
   assert_int_equal(cred.uid, geteuid());
   assert_int_equal(cred.gid, getegid());
   assert_ns_err(ns_getpeercred(NULL, &cred), NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_getpeercred(a, NULL), NS_ERR_VALUE);
   assert_last_message("credentials out-parameter is NULL");
   assert_ns_ok(ns_close(a));
@@ -879,7 +879,7 @@ static void test_msg__pktinfo_ipv4(void **state)
   assert_ns_ok(ns_cmsg_buf_init(&cb, &store, sizeof store));
   assert_ns_ok(ns_cmsg_add_pktinfo(&cb, &pi));
   assert_ns_err(ns_sendmsg(tx, &one, 1, &cb, 0, &rx_addr, &n), NS_ERR_OS);
-  assert_last_message("[Errno 19] No such device");
+  assert_last_os_error(ENODEV);
   /* Packet info is for IP only. */
   assert_ns_ok(ns_addr_unix(&pi.addr, "/tmp/x"));
   assert_ns_err(ns_cmsg_add_pktinfo(&cb, &pi), NS_ERR_VALUE);

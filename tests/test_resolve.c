@@ -14,6 +14,15 @@
 #include "hosts_sandbox.h"
 #include "ns_test.h"
 
+/* getaddrinfo's answer to a numeric address of the other family: its own
+   code where the C library has one (glibc), "no such name" where it has
+   not (musl), as Python on that system reports it. */
+#ifdef EAI_ADDRFAMILY
+#define EAI_WRONG_FAMILY EAI_ADDRFAMILY
+#else
+#define EAI_WRONG_FAMILY EAI_NONAME
+#endif
+
 /* ---- getaddrinfo --------------------------------------------------------- */
 
 static void test_resolve__getaddrinfo_numeric(void **state)
@@ -78,28 +87,28 @@ static void test_resolve__getaddrinfo_errors(void **state)
                 NS_ERR_GAIERROR);
   assert_null(list);
   assert_int_equal(ns_error_last_errno(), EAI_SERVICE);
-  assert_last_message("[Errno -8] Servname not supported for ai_socktype");
+  assert_last_gai_error(EAI_SERVICE);
   assert_string_equal(ns_error_last_operation(), "getaddrinfo");
   assert_true(ns_error_is(NS_ERR_GAIERROR, NS_ERR_OS));
 
   assert_ns_err(
       ns_getaddrinfo(&list, "localhost", "80", AF_UNSPEC, 0, 0, AI_NUMERICHOST),
       NS_ERR_GAIERROR);
-  assert_last_message("[Errno -2] Name or service not known");
+  assert_last_gai_error(EAI_NONAME);
 
   assert_ns_err(ns_getaddrinfo(&list, NULL, NULL, AF_UNSPEC, 0, 0, 0),
                 NS_ERR_GAIERROR);
-  assert_last_message("[Errno -2] Name or service not known");
+  assert_last_gai_error(EAI_NONAME);
 
   assert_ns_err(
       ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0, 0x7fff0000),
       NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
-  assert_last_message("[Errno -1] Bad value for ai_flags");
+  assert_last_gai_error(EAI_BADFLAGS);
 
   assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "80", 12345, 0, 0, 0),
                 NS_ERR_GAIERROR);
-  assert_last_message("[Errno -6] ai_family not supported");
+  assert_last_gai_error(EAI_FAMILY);
 
   assert_ns_err(ns_getaddrinfo(NULL, "127.0.0.1", "80", 0, 0, 0, 0),
                 NS_ERR_VALUE);
@@ -156,7 +165,7 @@ static void test_resolve__getnameinfo_errors(void **state)
       ns_getnameinfo(&a, 0x7fff0000, host, sizeof host, serv, sizeof serv),
       NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
-  assert_last_message("[Errno -1] Bad value for ai_flags");
+  assert_last_gai_error(EAI_BADFLAGS);
 
   memset(host, 'x', sizeof host);
   assert_ns_err(ns_getnameinfo(&a, NI_NUMERICHOST, host, 4, serv, sizeof serv),
@@ -189,7 +198,7 @@ static void test_resolve__gethostname(void **state)
 
   assert_ns_err(ns_gethostname(name, 1), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENAMETOOLONG);
-  assert_last_message("[Errno 36] File name too long");
+  assert_last_os_error(ENAMETOOLONG);
   assert_ns_err(ns_gethostname(NULL, 10), NS_ERR_VALUE);
   assert_last_message("gethostname(): buf is NULL");
 }
@@ -212,10 +221,10 @@ static void test_resolve__gethostbyname_errors(void **state)
 {
   (void)state;
   char ip[INET_ADDRSTRLEN];
-  /* An IPv6 address is no answer to an IPv4 question. */
+  /* An IPv6 address is no answer to an IPv4 question: getaddrinfo's own
+     code for that. */
   assert_ns_err(ns_gethostbyname("::1", ip, sizeof ip), NS_ERR_GAIERROR);
-  assert_int_equal(ns_error_last_errno(), EAI_ADDRFAMILY);
-  assert_last_message("[Errno -9] Address family for hostname not supported");
+  assert_last_gai_error(EAI_WRONG_FAMILY);
 
   memset(ip, 'x', sizeof ip);
   assert_ns_err(ns_gethostbyname("127.0.0.1", ip, 9), NS_ERR_OVERFLOW);
@@ -251,7 +260,7 @@ static void test_resolve__gethostbyname_ex_errors(void **state)
   ns_hostent he;
   assert_ns_err(ns_gethostbyname_ex("::1", &he, buf, sizeof buf),
                 NS_ERR_GAIERROR);
-  assert_last_message("[Errno -9] Address family for hostname not supported");
+  assert_last_gai_error(EAI_WRONG_FAMILY);
 
   assert_ns_err(ns_gethostbyname_ex("localhost", &he, buf, 16),
                 NS_ERR_OVERFLOW);
@@ -406,7 +415,7 @@ static void test_resolve__inet_pton_errors(void **state)
   assert_ns_err(ns_inet_pton(12345, "1.2.3.4", packed, sizeof packed),
                 NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), EAFNOSUPPORT);
-  assert_last_message("[Errno 97] Address family not supported by protocol");
+  assert_last_os_error(EAFNOSUPPORT);
   assert_ns_err(ns_inet_pton(AF_INET6, "::1", packed, 4), NS_ERR_OVERFLOW);
   assert_last_message("buffer too small: the result needs 16 bytes");
   assert_ns_err(ns_inet_pton(AF_INET, NULL, packed, 4), NS_ERR_VALUE);
@@ -455,7 +464,7 @@ static int sandboxed_dual(void *arg)
   SB_CHECK(ns_getaddrinfo(&list, "nosuchhost", "80", AF_UNSPEC, 0, 0, 0) ==
            NS_ERR_GAIERROR);
   SB_CHECK(ns_error_last_errno() == EAI_NONAME);
-  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  SB_CHECK_STR(ns_error_last_message(), ns_test_gai_message(EAI_NONAME));
   return 0;
 }
 
@@ -475,7 +484,7 @@ static int sandboxed_lookups(void *arg)
   SB_CHECK(ns_gethostbyname("box", ip, sizeof ip) == NS_OK);
   SB_CHECK_STR(ip, "192.0.2.7");
   SB_CHECK(ns_gethostbyname("nosuchhost", ip, sizeof ip) == NS_ERR_GAIERROR);
-  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  SB_CHECK_STR(ns_error_last_message(), ns_test_gai_message(EAI_NONAME));
 
   SB_CHECK(ns_gethostbyname_ex("box", &he, buf, sizeof buf) == NS_OK);
   SB_CHECK_STR(he.name, "box.example.test");
@@ -489,7 +498,8 @@ static int sandboxed_lookups(void *arg)
   SB_CHECK(ns_gethostbyaddr("192.0.2.99", &he, buf, sizeof buf) ==
            NS_ERR_HERROR);
   SB_CHECK(ns_error_last_errno() == HOST_NOT_FOUND);
-  SB_CHECK_STR(ns_error_last_message(), "[Errno 1] Unknown host");
+  SB_CHECK_STR(ns_error_last_message(),
+               ns_test_herror_message(HOST_NOT_FOUND));
   SB_CHECK(ns_error_is(NS_ERR_HERROR, NS_ERR_OS));
 
   char name[NI_MAXHOST];
@@ -502,13 +512,13 @@ static int sandboxed_lookups(void *arg)
   /* A name that does not resolve is a gaierror for the numeric step. */
   SB_CHECK(ns_gethostbyaddr("nosuchhost", &he, buf, sizeof buf) ==
            NS_ERR_GAIERROR);
-  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  SB_CHECK_STR(ns_error_last_message(), ns_test_gai_message(EAI_NONAME));
 
   ns_addr a;
   SB_CHECK(ns_addr_inet(&a, "192.0.2.99", 80) == NS_OK);
   SB_CHECK(ns_getnameinfo(&a, NI_NAMEREQD, name, sizeof name, NULL, 0) ==
            NS_ERR_GAIERROR);
-  SB_CHECK_STR(ns_error_last_message(), "[Errno -2] Name or service not known");
+  SB_CHECK_STR(ns_error_last_message(), ns_test_gai_message(EAI_NONAME));
   return 0;
 }
 
