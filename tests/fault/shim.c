@@ -99,6 +99,16 @@ int __real_getservbyport_r(int, const char *, struct servent *, char *, size_t,
 #if HAVE_GETPROTOBYNAME_R
 int __real_getprotobyname_r(const char *, struct protoent *, char *, size_t,
                             struct protoent **);
+#else
+struct protoent *__real_getprotobyname(const char *);
+#endif
+#if !HAVE_GETSERVBYNAME_R
+struct servent *__real_getservbyname(const char *, const char *);
+struct servent *__real_getservbyport(int, const char *);
+#endif
+#if !HAVE_GETHOSTBYNAME_R
+struct hostent *__real_gethostbyname(const char *);
+struct hostent *__real_gethostbyaddr(const void *, socklen_t, int);
 #endif
 unsigned __real_if_nametoindex(const char *);
 char *__real_if_indextoname(unsigned, char *);
@@ -1072,8 +1082,9 @@ int __wrap_gethostname(char *buf, size_t len)
 /* The reentrant resolvers report through their return value, *result and
    (for hosts) *h_errnop. musl has no NETDB_INTERNAL; glibc's value is -1.
    Where the C library lacks one (ns_config.h), the library calls the
-   plain lookup under its lock instead, which can only say "not found":
-   no wrapper then, as there is no such function to reach. */
+   plain lookup under its lock instead: that is wrapped in its place, as
+   the same call, and fails by returning NULL (h_errno for hosts), the
+   same result for the library as a failed _r lookup. */
 #if HAVE_GETHOSTBYNAME_R || HAVE_GETSERVBYNAME_R || HAVE_GETPROTOBYNAME_R
 #ifndef NETDB_INTERNAL
 #define NETDB_INTERNAL (-1)
@@ -1153,6 +1164,58 @@ int __wrap_getprotobyname_r(const char *name, struct protoent *pe, char *buf,
   if (k >= 0)
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getprotobyname_r(name, pe, buf, len, result);
+}
+#endif
+
+#if !HAVE_GETHOSTBYNAME_R || !HAVE_GETSERVBYNAME_R || !HAVE_GETPROTOBYNAME_R
+static void *fail_resolver(int k, bool host)
+{
+  if (host)
+    h_errno = k == NS_FAULT_TRY_AGAIN ? TRY_AGAIN : NO_RECOVERY;
+  return NULL;
+}
+#endif
+
+#if !HAVE_GETHOSTBYNAME_R
+struct hostent *__wrap_gethostbyname(const char *name)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_gethostbyname_r, &x);
+  return k >= 0 ? fail_resolver(k, true) : __real_gethostbyname(name);
+}
+
+struct hostent *__wrap_gethostbyaddr(const void *addr, socklen_t alen,
+                                     int type)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_gethostbyaddr_r, &x);
+  return k >= 0 ? fail_resolver(k, true)
+                : __real_gethostbyaddr(addr, alen, type);
+}
+#endif
+
+#if !HAVE_GETSERVBYNAME_R
+struct servent *__wrap_getservbyname(const char *name, const char *proto)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_getservbyname_r, &x);
+  return k >= 0 ? fail_resolver(k, false) : __real_getservbyname(name, proto);
+}
+
+struct servent *__wrap_getservbyport(int port, const char *proto)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_getservbyport_r, &x);
+  return k >= 0 ? fail_resolver(k, false) : __real_getservbyport(port, proto);
+}
+#endif
+
+#if !HAVE_GETPROTOBYNAME_R
+struct protoent *__wrap_getprotobyname(const char *name)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_getprotobyname_r, &x);
+  return k >= 0 ? fail_resolver(k, false) : __real_getprotobyname(name);
 }
 #endif
 
