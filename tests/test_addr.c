@@ -85,7 +85,7 @@ static void test_addr__inet_bad_host(void **state)
   /* Not a host name at all: the resolver refuses it without a query. */
   assert_ns_err(ns_addr_inet(&a, "bad host!", 80), NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), EAI_NONAME);
-  assert_last_message("[Errno -2] Name or service not known");
+  assert_last_gai_error(EAI_NONAME);
   /* The failed address is empty, whatever port it was asked for. */
   static const int ports[] = {80, 300, 600, 900};
   ns_socket *s;

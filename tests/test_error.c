@@ -147,9 +147,9 @@ static void test_error__messages_formatted_as_python(void **state)
   assert_ns_err(ns_recv(s, buf, sizeof buf, 0, &n), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENOTCONN);
   assert_string_equal(ns_error_last_operation(), "recv");
-  assert_last_message("[Errno 107] Transport endpoint is not connected");
+  assert_last_os_error(ENOTCONN);
   /* Reading twice gives the same text (formatted once, on demand). */
-  assert_last_message("[Errno 107] Transport endpoint is not connected");
+  assert_last_os_error(ENOTCONN);
   assert_ns_ok(ns_close(s));
 
   /* A resolver failure: the EAI code and gai_strerror's text. A name
@@ -197,12 +197,12 @@ static void *fail_in_own_way(void *arg)
       want_errno = 0;
     } else if (r->index % 4 == 1) {
       err = ns_settimeout(NULL, 1.0);
-      want = "[Errno 9] Bad file descriptor";
+      want = ns_test_os_message(EBADF);
       want_errno = EBADF;
     } else if (r->index % 4 == 2) {
       ns_socket *s;
       err = ns_socket_create(&s, 12345, SOCK_STREAM, 0);
-      want = "[Errno 97] Address family not supported by protocol";
+      want = ns_test_os_message(EAFNOSUPPORT);
       want_errno = EAFNOSUPPORT;
     } else {
       err = ns_addr_parse(&a, "256.1.1.1:80");

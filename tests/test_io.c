@@ -126,11 +126,11 @@ static void test_io__udp_sizes(void **state)
   assert_int_equal(n, 65507);
   assert_ns_err(ns_sendto(u, big, 65508, 0, &self, &n), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), EMSGSIZE);
-  assert_last_message("[Errno 90] Message too long");
+  assert_last_os_error(EMSGSIZE);
   free(big);
   /* Without a peer there is nowhere to send. */
   assert_ns_err(ns_send(u, "x", 1, 0, &n), NS_ERR_OS);
-  assert_last_message("[Errno 89] Destination address required");
+  assert_last_os_error(EDESTADDRREQ);
   assert_ns_ok(ns_close(u));
 }
 
@@ -153,7 +153,7 @@ static void test_io__connected_udp_refused(void **state)
   assert_ns_ok(ns_send(u, "x", 1, 0, &n));
   assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n),
                 NS_ERR_CONNECTION_REFUSED);
-  assert_last_message("[Errno 111] Connection refused");
+  assert_last_os_error(ECONNREFUSED);
   assert_ns_ok(ns_close(u));
 }
 
@@ -174,7 +174,7 @@ static void test_io__recv_zero_length_and_unconnected(void **state)
   assert_ns_ok(ns_socket_create(&lone, AF_INET, SOCK_STREAM, 0));
   assert_ns_err(ns_recv(lone, buf, sizeof buf, 0, &n), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENOTCONN);
-  assert_last_message("[Errno 107] Transport endpoint is not connected");
+  assert_last_os_error(ENOTCONN);
   /* A send on a socket that is not connected is EPIPE: no SIGPIPE. */
   assert_ns_err(ns_send(lone, "x", 1, 0, &n), NS_ERR_BROKEN_PIPE);
   assert_ns_ok(ns_close(lone));
@@ -204,7 +204,7 @@ static void test_io__bad_arguments(void **state)
   assert_ns_err(ns_sendto(c, "x", 1, 0, NULL, &n), NS_ERR_VALUE);
   assert_last_message("sendto(): address is NULL");
   assert_ns_err(ns_send(NULL, "x", 1, 0, &n), NS_ERR_OS);
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_recv(NULL, buf, 1, 0, &n), NS_ERR_OS);
   assert_ns_err(ns_sendall(NULL, "x", 1, 0, NULL), NS_ERR_OS);
   assert_ns_err(ns_recvfrom(NULL, buf, 1, 0, &n, NULL), NS_ERR_OS);
@@ -229,7 +229,7 @@ static void test_io__reset_by_peer(void **state)
   assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_RESET);
   assert_true(ns_error_is(ns_error_last_code(), NS_ERR_CONNECTION));
   assert_int_equal(ns_error_last_errno(), ECONNRESET);
-  assert_last_message("[Errno 104] Connection reset by peer");
+  assert_last_os_error(ECONNRESET);
   assert_ns_ok(ns_close(c));
 }
 
@@ -242,7 +242,7 @@ static void test_io__write_after_shutdown_wr(void **state)
   size_t n;
   assert_ns_err(ns_send(c, "x", 1, 0, &n), NS_ERR_BROKEN_PIPE);
   assert_int_equal(ns_error_last_errno(), EPIPE);
-  assert_last_message("[Errno 32] Broken pipe");
+  assert_last_os_error(EPIPE);
   assert_ns_err(ns_sendall(c, "xyz", 3, 0, &n), NS_ERR_BROKEN_PIPE);
   assert_int_equal(n, 0);
   assert_ns_ok(ns_close(c));

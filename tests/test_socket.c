@@ -60,12 +60,12 @@ static void test_socket__create_failures(void **state)
   assert_null(s);
   assert_int_equal(ns_error_last_errno(), EAFNOSUPPORT);
   assert_string_equal(ns_error_last_operation(), "socket");
-  assert_last_message("[Errno 97] Address family not supported by protocol");
+  assert_last_os_error(EAFNOSUPPORT);
   assert_ns_err(ns_socket_create(&s, AF_INET, 999, 0), NS_ERR_OS);
-  assert_last_message("[Errno 22] Invalid argument");
+  assert_last_os_error(EINVAL);
   assert_ns_err(ns_socket_create(&s, AF_INET, SOCK_STREAM, IPPROTO_UDP),
                 NS_ERR_OS);
-  assert_last_message("[Errno 93] Protocol not supported");
+  assert_last_os_error(EPROTONOSUPPORT);
   assert_ns_err(ns_socket_create(NULL, AF_INET, SOCK_STREAM, 0), NS_ERR_VALUE);
   assert_last_message("socket(): out is NULL");
 }
@@ -102,7 +102,7 @@ static void test_socket__close(void **state)
   assert_ns_err(ns_close(s), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), EBADF);
   assert_string_equal(ns_error_last_operation(), "close");
-  assert_last_message("[Errno 9] Bad file descriptor");
+  assert_last_os_error(EBADF);
 }
 
 static void test_socket__null_handle_accessors(void **state)
@@ -134,7 +134,7 @@ static void test_socket__emfile(void **state)
       n++;
     int ok = err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
              strcmp(ns_error_last_message(),
-                    "[Errno 24] Too many open files") == 0;
+                    ns_test_os_message(EMFILE)) == 0;
     while (n > 0)
       ns_close(held[--n]);
     _exit(ok && ns_test_fd_count() == base ? 0 : 1);

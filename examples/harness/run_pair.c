@@ -32,9 +32,22 @@
  * Every step must finish within the timeout (-t, 30 s by default), which
  * only guards against a hang. At the end every program must have exited.
  * The exit status is 0 when every step succeeded.
+ *
+ * An expect TEXT may hold one error message, as Python prints it, by name:
+ *   {errno NAME}      "[Errno N] " and strerror(N), NAME an errno (ENOTCONN)
+ *   {gaierror NAME}   "[Errno N] " and gai_strerror(N), NAME an EAI_ code
+ * in this C library's words, which are also Python's when Python runs on
+ * it. NAME may list what C libraries legitimately answer, as
+ * {gaierror EAI_ADDRFAMILY|EAI_NONAME}: any of them matches. With -l (the programs may run on other C libraries, as a glibc
+ * python3 beside a musl build) the words may differ: {errno NAME} matches
+ * "[Errno N] " and any text up to the rest of TEXT on that line, and
+ * {gaierror NAME} any resolver error, whose numbers are each C library's
+ * own. `run_pair -e N` and `run_pair -g N` print strerror(N) and
+ * gai_strerror(N) (tests/interop/interop.py asks them).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -75,6 +88,7 @@ struct role {
 };
 
 static struct role roles[NROLES];
+static bool loose_messages; /* -l */
 static char port_text[16];
 static double step_timeout = 30.0;
 static const char *scenario_path;
@@ -281,17 +295,157 @@ static void describe_exit(int r, char *buf, size_t size)
     snprintf(buf, size, "ended with wait status %d", st);
 }
 
+/* ---- error messages in expected text ----------------------------------- */
+
+struct code_name {
+  const char *name;
+  int value;
+};
+
+/* The names scenarios use; add one when a scenario needs it. */
+static const struct code_name errno_names[] = {
+    {"EAGAIN", EAGAIN},           {"ECONNREFUSED", ECONNREFUSED},
+    {"ECONNRESET", ECONNRESET},   {"EPIPE", EPIPE},
+    {"ENOTCONN", ENOTCONN},       {"EADDRINUSE", EADDRINUSE},
+    {"EINPROGRESS", EINPROGRESS}, {"ETIMEDOUT", ETIMEDOUT},
+};
+static const struct code_name gai_names[] = {
+#ifdef EAI_ADDRFAMILY
+    {"EAI_ADDRFAMILY", EAI_ADDRFAMILY},
+#endif
+    {"EAI_NONAME", EAI_NONAME},
+    {"EAI_FAMILY", EAI_FAMILY},
+    {"EAI_SERVICE", EAI_SERVICE},
+};
+
+static int code_of(const struct code_name *names, size_t n, const char *name,
+                   size_t len)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strlen(names[i].name) == len && strncmp(names[i].name, name, len) == 0)
+      return names[i].value;
+  die("unknown name \"%.*s\" in an expect", (int)len, name);
+  return 0;
+}
+
+/* An expect's text, split where its message may differ with -l: a match is
+   one of the `heads`, then (when `wild`) any text on the same line, then
+   `tail`. */
+enum { MAX_HEADS = 4 };
+struct pattern {
+  char heads[MAX_HEADS][4096];
+  int nheads;
+  char tail[4096];
+  bool wild;
+};
+
+static void make_pattern(const char *text, struct pattern *p)
+{
+  const char *open = strstr(text, "{errno ");
+  bool gai = false;
+  if (!open) {
+    open = strstr(text, "{gaierror ");
+    gai = open != NULL;
+  }
+  p->wild = false;
+  p->nheads = 1;
+  p->tail[0] = '\0';
+  if (!open) {
+    snprintf(p->heads[0], sizeof p->heads[0], "%s", text);
+    return;
+  }
+  const char *close = strchr(open, '}');
+  if (!close)
+    die("an unclosed {...} in an expect");
+  int before = (int)(open - text);
+  int codes[MAX_HEADS], ncodes = 0;
+  for (const char *name = strchr(open, ' ') + 1; name < close;) {
+    const char *bar = memchr(name, '|', (size_t)(close - name));
+    size_t len = (size_t)((bar ? bar : close) - name);
+    if (ncodes == MAX_HEADS)
+      die("too many names in one {...}");
+    codes[ncodes++] =
+        gai ? code_of(gai_names, sizeof gai_names / sizeof *gai_names, name,
+                      len)
+            : code_of(errno_names, sizeof errno_names / sizeof *errno_names,
+                      name, len);
+    name += len + 1;
+  }
+  if (!loose_messages) {
+    for (int i = 0; i < ncodes; i++)
+      snprintf(p->heads[i], sizeof p->heads[i], "%.*s[Errno %d] %s%s", before,
+               text, codes[i],
+               gai ? gai_strerror(codes[i]) : strerror(codes[i]), close + 1);
+    p->nheads = ncodes;
+    return;
+  }
+  p->wild = true;
+  if (gai)
+    snprintf(p->heads[0], sizeof p->heads[0], "%.*s[Errno -", before, text);
+  else if (ncodes == 1)
+    snprintf(p->heads[0], sizeof p->heads[0], "%.*s[Errno %d] ", before, text,
+             codes[0]);
+  else
+    die("{errno ...} takes one name");
+  snprintf(p->tail, sizeof p->tail, "%s", close + 1);
+}
+
+/* Where head `h` of `p` first matches in `from`, on one line, or NULL;
+   *end gets the end of the match. */
+static char *match_head(char *from, const struct pattern *p, int h, char **end)
+{
+  const char *head = p->heads[h];
+  for (char *hit = strstr(from, head); hit; hit = strstr(hit + 1, head)) {
+    char *rest = hit + strlen(head);
+    if (!p->wild) {
+      *end = rest;
+      return hit;
+    }
+    char *eol = strchr(rest, '\n');
+    if (!eol)
+      eol = rest + strlen(rest);
+    if (!p->tail[0]) {
+      *end = eol;
+      return hit;
+    }
+    char *t = memmem(rest, (size_t)(eol - rest), p->tail, strlen(p->tail));
+    if (t) {
+      *end = t + strlen(p->tail);
+      return hit;
+    }
+  }
+  return NULL;
+}
+
+/* The first match of any head of `p` in `from`, or NULL. */
+static char *match(char *from, const struct pattern *p, char **end)
+{
+  char *first = NULL;
+  for (int h = 0; h < p->nheads; h++) {
+    char *e;
+    char *hit = match_head(from, p, h, &e);
+    if (hit && (!first || hit < first)) {
+      first = hit;
+      *end = e;
+    }
+  }
+  return first;
+}
+
 static void expect(int r, const char *text, double deadline)
 {
   struct role *ro = &roles[r];
   struct stream *st = &ro->s[OUT];
+  struct pattern pat;
+  make_pattern(text, &pat);
   for (;;) {
     if (st->data && st->len > ro->matched) {
-      char *hit = strstr(st->data + ro->matched, text);
+      char *end;
+      char *hit = match(st->data + ro->matched, &pat, &end);
       /* A match counts once its line is complete, so that a program
          stopped right after it has printed the whole line. */
       if (hit && (strchr(hit, '\n') || st->fd < 0)) {
-        ro->matched = (size_t)(hit - st->data) + strlen(text);
+        ro->matched = (size_t)(end - st->data);
         return;
       }
     }
@@ -434,13 +588,22 @@ static void run_step(char *line)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: run_pair [-o DIR] [-t SECONDS] SCENARIO -- "
-                  "SERVER... [-- CLIENT...]\n");
+  fprintf(stderr, "usage: run_pair [-l] [-o DIR] [-t SECONDS] SCENARIO -- "
+                  "SERVER... [-- CLIENT...]\n"
+                  "       run_pair -e ERRNO | -g EAI_CODE\n");
   exit(2);
 }
 
 int main(int argc, char **argv)
 {
+  if (argc == 3 && strcmp(argv[1], "-e") == 0) {
+    printf("%s\n", strerror(atoi(argv[2])));
+    return EXIT_SUCCESS;
+  }
+  if (argc == 3 && strcmp(argv[1], "-g") == 0) {
+    printf("%s\n", gai_strerror(atoi(argv[2])));
+    return EXIT_SUCCESS;
+  }
   const char *out_dir = NULL;
   int i = 1;
   for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
@@ -448,6 +611,8 @@ int main(int argc, char **argv)
       out_dir = argv[++i];
     else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
       step_timeout = atof(argv[++i]);
+    else if (strcmp(argv[i], "-l") == 0)
+      loose_messages = true;
     else
       usage();
   }

@@ -210,8 +210,18 @@ ns_err ns_gethostname(char *buf, size_t size)
 {
   if (!buf)
     return ns__fail_null("gethostname", "gethostname(): buf is NULL");
-  if (gethostname(buf, size) != 0)
+  /* The whole name first: given a short buffer, some C libraries (musl,
+     the BSDs) truncate the name and report success, others fail with
+     ENAMETOOLONG. Here a name that does not fit always fails so, and the
+     buffer is left alone. 256 bytes hold any host name (255 at most). */
+  char name[257];
+  if (gethostname(name, sizeof name) != 0)
     return ns__fail_errno("gethostname", errno);
+  name[sizeof name - 1] = '\0';
+  size_t need = strlen(name) + 1;
+  if (need > size)
+    return ns__fail_errno("gethostname", ENAMETOOLONG);
+  memcpy(buf, name, need);
   return NS_OK;
 }
 

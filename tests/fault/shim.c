@@ -15,6 +15,7 @@
  * in the background): those are made and then reported as failed.
  */
 #include "shim.h"
+#include "ns_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,16 +84,32 @@ void __real_freeaddrinfo(struct addrinfo *);
 int __real_getnameinfo(const struct sockaddr *, socklen_t, char *, socklen_t,
                        char *, socklen_t, int);
 int __real_gethostname(char *, size_t);
+#if HAVE_GETHOSTBYNAME_R
 int __real_gethostbyname_r(const char *, struct hostent *, char *, size_t,
                            struct hostent **, int *);
 int __real_gethostbyaddr_r(const void *, socklen_t, int, struct hostent *,
                            char *, size_t, struct hostent **, int *);
+#endif
+#if HAVE_GETSERVBYNAME_R
 int __real_getservbyname_r(const char *, const char *, struct servent *,
                            char *, size_t, struct servent **);
 int __real_getservbyport_r(int, const char *, struct servent *, char *, size_t,
                            struct servent **);
+#endif
+#if HAVE_GETPROTOBYNAME_R
 int __real_getprotobyname_r(const char *, struct protoent *, char *, size_t,
                             struct protoent **);
+#else
+struct protoent *__real_getprotobyname(const char *);
+#endif
+#if !HAVE_GETSERVBYNAME_R
+struct servent *__real_getservbyname(const char *, const char *);
+struct servent *__real_getservbyport(int, const char *);
+#endif
+#if !HAVE_GETHOSTBYNAME_R
+struct hostent *__real_gethostbyname(const char *);
+struct hostent *__real_gethostbyaddr(const void *, socklen_t, int);
+#endif
 unsigned __real_if_nametoindex(const char *);
 char *__real_if_indextoname(unsigned, char *);
 int __real_pthread_create(pthread_t *, const pthread_attr_t *,
@@ -1063,7 +1080,12 @@ int __wrap_gethostname(char *buf, size_t len)
 }
 
 /* The reentrant resolvers report through their return value, *result and
-   (for hosts) *h_errnop. musl has no NETDB_INTERNAL; glibc's value is -1. */
+   (for hosts) *h_errnop. musl has no NETDB_INTERNAL; glibc's value is -1.
+   Where the C library lacks one (ns_config.h), the library calls the
+   plain lookup under its lock instead: that is wrapped in its place, as
+   the same call, and fails by returning NULL (h_errno for hosts), the
+   same result for the library as a failed _r lookup. */
+#if HAVE_GETHOSTBYNAME_R || HAVE_GETSERVBYNAME_R || HAVE_GETPROTOBYNAME_R
 #ifndef NETDB_INTERNAL
 #define NETDB_INTERNAL (-1)
 #endif
@@ -1080,7 +1102,9 @@ static int fail_resolver_r(int k, void **result, int *h_errnop)
   errno = ERANGE;
   return ERANGE;
 }
+#endif
 
+#if HAVE_GETHOSTBYNAME_R
 int __wrap_gethostbyname_r(const char *name, struct hostent *ret, char *buf,
                            size_t len, struct hostent **result, int *h_err)
 {
@@ -1090,7 +1114,9 @@ int __wrap_gethostbyname_r(const char *name, struct hostent *ret, char *buf,
     return fail_resolver_r(k, (void **)result, h_err);
   return __real_gethostbyname_r(name, ret, buf, len, result, h_err);
 }
+#endif
 
+#if HAVE_GETHOSTBYNAME_R
 int __wrap_gethostbyaddr_r(const void *addr, socklen_t alen, int type,
                            struct hostent *ret, char *buf, size_t len,
                            struct hostent **result, int *h_err)
@@ -1102,7 +1128,9 @@ int __wrap_gethostbyaddr_r(const void *addr, socklen_t alen, int type,
   return __real_gethostbyaddr_r(addr, alen, type, ret, buf, len, result,
                                 h_err);
 }
+#endif
 
+#if HAVE_GETSERVBYNAME_R
 int __wrap_getservbyname_r(const char *name, const char *proto,
                            struct servent *se, char *buf, size_t len,
                            struct servent **result)
@@ -1113,7 +1141,9 @@ int __wrap_getservbyname_r(const char *name, const char *proto,
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getservbyname_r(name, proto, se, buf, len, result);
 }
+#endif
 
+#if HAVE_GETSERVBYNAME_R
 int __wrap_getservbyport_r(int port, const char *proto, struct servent *se,
                            char *buf, size_t len, struct servent **result)
 {
@@ -1123,7 +1153,9 @@ int __wrap_getservbyport_r(int port, const char *proto, struct servent *se,
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getservbyport_r(port, proto, se, buf, len, result);
 }
+#endif
 
+#if HAVE_GETPROTOBYNAME_R
 int __wrap_getprotobyname_r(const char *name, struct protoent *pe, char *buf,
                             size_t len, struct protoent **result)
 {
@@ -1133,6 +1165,59 @@ int __wrap_getprotobyname_r(const char *name, struct protoent *pe, char *buf,
     return fail_resolver_r(k, (void **)result, NULL);
   return __real_getprotobyname_r(name, pe, buf, len, result);
 }
+#endif
+
+#if !HAVE_GETHOSTBYNAME_R || !HAVE_GETSERVBYNAME_R || !HAVE_GETPROTOBYNAME_R
+static void *fail_resolver(int k, bool host)
+{
+  if (host)
+    h_errno = k == NS_FAULT_TRY_AGAIN ? TRY_AGAIN : NO_RECOVERY;
+  return NULL;
+}
+#endif
+
+#if !HAVE_GETHOSTBYNAME_R
+struct hostent *__wrap_gethostbyname(const char *name)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_gethostbyname_r, &x);
+  return k >= 0 ? fail_resolver(k, true) : __real_gethostbyname(name);
+}
+
+struct hostent *__wrap_gethostbyaddr(const void *addr, socklen_t alen,
+                                     int type)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_gethostbyaddr_r, &x);
+  return k >= 0 ? fail_resolver(k, true)
+                : __real_gethostbyaddr(addr, alen, type);
+}
+#endif
+
+#if !HAVE_GETSERVBYNAME_R
+struct servent *__wrap_getservbyname(const char *name, const char *proto)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_getservbyname_r, &x);
+  return k >= 0 ? fail_resolver(k, false) : __real_getservbyname(name, proto);
+}
+
+struct servent *__wrap_getservbyport(int port, const char *proto)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_getservbyport_r, &x);
+  return k >= 0 ? fail_resolver(k, false) : __real_getservbyport(port, proto);
+}
+#endif
+
+#if !HAVE_GETPROTOBYNAME_R
+struct protoent *__wrap_getprotobyname(const char *name)
+{
+  call_ctx x = PLAIN_CTX;
+  int k = decide(NS_CALL_getprotobyname_r, &x);
+  return k >= 0 ? fail_resolver(k, false) : __real_getprotobyname(name);
+}
+#endif
 
 unsigned __wrap_if_nametoindex(const char *name)
 {

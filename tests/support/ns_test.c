@@ -2,6 +2,7 @@
 #include "ns_test.h"
 
 #include <dirent.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,50 @@ void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
                  file, line, expr, ns_error_name(got), (int)got,
                  ns_error_last_message(), ns_error_last_operation(),
                  ns_error_last_errno(), ns_error_name(want), (int)want);
+  _fail(file, line);
+}
+
+/* A few buffers in turn, so that one assertion can hold two messages;
+   each thread has its own. */
+static char *message_slot(void)
+{
+  static _Thread_local char slots[4][256];
+  static _Thread_local unsigned next;
+  return slots[next++ % 4];
+}
+
+const char *ns_test_os_message(int err)
+{
+  char *out = message_slot();
+  snprintf(out, 256, "[Errno %d] %s", err, strerror(err));
+  return out;
+}
+
+const char *ns_test_gai_message(int eai)
+{
+  char *out = message_slot();
+  snprintf(out, 256, "[Errno %d] %s", eai, gai_strerror(eai));
+  return out;
+}
+
+const char *ns_test_herror_message(int h)
+{
+  char *out = message_slot();
+  snprintf(out, 256, "[Errno %d] %s", h, hstrerror(h));
+  return out;
+}
+
+void ns_test_check_last(int want_errno, const char *want_message,
+                        const char *name, const char *file, int line)
+{
+  int got_errno = ns_error_last_errno();
+  const char *got_message = ns_error_last_message();
+  if (got_errno == want_errno && strcmp(got_message, want_message) == 0)
+    return;
+  print_error("%s:%d: last error is %s, errno %d: \"%s\"\n"
+              "  expected errno %s (%d): \"%s\"\n",
+              file, line, ns_error_name(ns_error_last_code()), got_errno,
+              got_message, name, want_errno, want_message);
   _fail(file, line);
 }
 

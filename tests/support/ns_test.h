@@ -35,6 +35,34 @@
 void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
                    int line);
 
+/*
+ * Python's message for an OSError with errno `err` on the platform it runs
+ * on, and so the library's: "[Errno N] " and this C library's strerror(N).
+ * Tests never spell out a C library's text. The result lives until a few
+ * more calls of these two functions.
+ */
+const char *ns_test_os_message(int err);
+
+/* The same for a socket.gaierror: "[Errno N] " and gai_strerror(N). */
+const char *ns_test_gai_message(int eai);
+
+/* The same for a socket.herror: "[Errno N] " and hstrerror(N). */
+const char *ns_test_herror_message(int h);
+
+/* Fail unless the last error carries errno `err` (ECONNREFUSED, never a
+   number) and the message ns_test_os_message(err). */
+#define assert_last_os_error(err)                                              \
+  ns_test_check_last((err), ns_test_os_message(err), #err, __FILE__, __LINE__)
+
+/* Fail unless the last error is gaierror `eai` (EAI_NONAME ...) with the
+   message ns_test_gai_message(eai). */
+#define assert_last_gai_error(eai)                                             \
+  ns_test_check_last((eai), ns_test_gai_message(eai), #eai, __FILE__,          \
+                     __LINE__)
+
+void ns_test_check_last(int want_errno, const char *want_message,
+                        const char *name, const char *file, int line);
+
 /* The number of open descriptors of this process (/proc/self/fd). */
 int ns_test_fd_count(void);
 
