@@ -125,6 +125,23 @@ static inline ns_err ns__addr_check(const ns_addr *addr, const char *op)
 ns_err ns__resolve_host(ns_addr *out, int family, const char *host,
                         const char *op);
 
+/* ---- lookup.c: name lookups under a deadline ----------------------------- */
+
+typedef struct ns__lookup ns__lookup;
+
+/*
+ * Look up host and service (AF_UNSPEC, SOCK_STREAM) by deadline_ns
+ * (CLOCK_MONOTONIC). On success *out holds the answer: read it with
+ * ns__lookup_list and give it back with ns__lookup_release. Call with
+ * cancellation disabled: it is enabled as `cancel_state` only while the
+ * caller waits. Fails with TimeoutError when the deadline passes first,
+ * OSError "can't start new thread" when no lookup thread can be made.
+ */
+ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
+                       int64_t deadline_ns, int cancel_state);
+const ns_addrinfo *ns__lookup_list(const ns__lookup *l);
+void ns__lookup_release(ns__lookup *l);
+
 /* ---- timeout.c ------------------------------------------------------------- */
 
 /* The deadline of one call: 0 when the socket has no timeout. */

@@ -862,6 +862,10 @@ static bool explained(const run *r, ns_fault_call call, ns_fault_kind kind)
   /* ENOMEM from the kernel may be reported as MemoryError. */
   if (v == ENOMEM && r->code == NS_ERR_MEMORY)
     return true;
+  /* No lookup thread: Python's "can't start new thread", as an OSError. */
+  if (call == NS_CALL_pthread_create)
+    return r->code == NS_ERR_OS && r->sys_errno == 0 &&
+           strcmp(r->message, "can't start new thread") == 0;
   /* An interface lookup that failed leaves a zone the library cannot read:
      a ValueError naming it. */
   if (call == NS_CALL_if_nametoindex)
