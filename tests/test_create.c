@@ -880,10 +880,13 @@ static void test_create__has_ipv6(void **state)
   assert_true(ns_has_dualstack_ipv6());
 }
 
-/* Out of descriptors, the probes say no, and the last error says why. */
+/* Out of descriptors, has_ipv6 still knows (a descriptor says nothing
+   about IPv6); has_dualstack_ipv6 says no, as Python's does; the last
+   error says why. */
 static void test_create__has_ipv6_without_descriptors(void **state)
 {
   (void)state;
+  SKIP_WITHOUT_IPV6();
   fflush(NULL);
   pid_t pid = fork();
   assert_true(pid >= 0);
@@ -894,7 +897,7 @@ static void test_create__has_ipv6_without_descriptors(void **state)
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
       _exit(2);
     bool ok =
-        !ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
+        ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
         strcmp(ns_error_last_message(), "[Errno 24] Too many open files") == 0;
     ns_error_clear();
     ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;

@@ -203,10 +203,12 @@ NS_EXTERN ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
 
 /**
  * Whether IPv6 sockets can be made here, found by making one. Unlike
- * Python's constant `socket.has_ipv6`, this asks the running system; when
- * it cannot tell (no descriptor left, say) it says false, and the
- * last-error record tells why.
- * @return true when an AF_INET6 socket can be created.
+ * Python's constant `socket.has_ipv6`, this asks the running system. When
+ * the probe cannot tell (no descriptor or memory left) the answer is the
+ * one an earlier probe in this process learned, or true, Python's
+ * constant; the last-error record still says why the probe failed.
+ * @return false when the system has no IPv6 (EAFNOSUPPORT); true when an
+ *         AF_INET6 socket can be created.
  * Python: `socket.has_ipv6`
  * @since 1.0
  */

@@ -499,7 +499,7 @@ static ns_err create_connection_addrs(ns_socket **out, const ns_addr *addrs,
   if (!addrs || n == 0)
     return ns__fail_msg(NS_ERR_VALUE, op, "create_connection(): no addresses");
   for (size_t i = 0; i < n; i++) {
-    err = ns__addr_check(&addrs[i], op);
+    err = ns__addr_check_full(&addrs[i], op);
     if (err)
       return err;
   }
@@ -540,7 +540,7 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
     return ns__fail_fmt(NS_ERR_VALUE, op,
                         "create_server(): unsupported options version %u",
                         opts->version);
-  ns_err err = ns__addr_check(addr, op);
+  ns_err err = ns__addr_check_full(addr, op);
   if (err)
     return err;
   int family = ns_addr_family(addr);
@@ -584,13 +584,27 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
 
 /* ---- probes -------------------------------------------------------------- */
 
+/*
+ * Python's has_ipv6 is a constant of the build. The probe asks the running
+ * system instead, but a socket that cannot be made for lack of descriptors
+ * or memory says nothing about IPv6: then the answer is the one an earlier
+ * probe learned, or Python's constant, true.
+ */
 bool ns_has_ipv6(void)
 {
+  static _Atomic int learned; /* 0 not yet, 1 yes, -1 no */
   ns_socket *s;
-  if (ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0) != NS_OK)
+  if (ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0) == NS_OK) {
+    ns_close(s);
+    atomic_store(&learned, 1);
+    return true;
+  }
+  int e = ns_error_last_errno();
+  if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT) {
+    atomic_store(&learned, -1);
     return false;
-  ns_close(s);
-  return true;
+  }
+  return atomic_load(&learned) >= 0;
 }
 
 bool ns_has_dualstack_ipv6(void)

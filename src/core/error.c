@@ -170,6 +170,15 @@ static ns_err record_formatted(ns_err code, const char *op, int sys_errno,
   return code;
 }
 
+ns_err ns__fail_replay(ns_err code, const char *op, int sys_errno,
+                       const char *message)
+{
+  snprintf(last.text, sizeof last.text, "%s", message);
+  record(code, op, sys_errno, NULL);
+  last.formatted = true;
+  return code;
+}
+
 ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
 {
   va_list ap;

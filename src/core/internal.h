@@ -88,6 +88,11 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 #endif
     ;
 
+/* A failure recorded earlier, recorded again as it was: class, errno and
+   Python's message (copied; it must not point into the record itself). */
+ns_err ns__fail_replay(ns_err code, const char *op, int sys_errno,
+                       const char *message);
+
 /* ---- socket.c ------------------------------------------------------------ */
 
 /*
@@ -111,6 +116,14 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
 
 /* Why an address given to an operation is NULL or empty, recorded. */
 ns_err ns__addr_explain(const ns_addr *addr, const char *op);
+
+/* Whether addr->len fits its family: what every reader of the struct
+   checks before it trusts `len`. */
+bool ns__addr_len_ok(const ns_addr *addr);
+
+/* ns__addr_check, and a ValueError for a `len` that does not fit the
+   family: for calls that read the address themselves (not the hot path). */
+ns_err ns__addr_check_full(const ns_addr *addr, const char *op);
 
 /* Check an address given to an operation: inline, as sendto's hot path
    pays for it on every datagram. */

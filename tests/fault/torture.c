@@ -867,9 +867,10 @@ static bool explained(const run *r, ns_fault_call call, ns_fault_kind kind)
     return r->code == NS_ERR_OS && r->sys_errno == 0 &&
            strcmp(r->message, "can't start new thread") == 0;
   /* An interface lookup that failed leaves a zone the library cannot read:
-     a ValueError naming it. */
+     a ValueError naming it from ns_addr_parse, and from ns_addr_inet6 the
+     resolver's gaierror, as Python gives for a host it cannot read. */
   if (call == NS_CALL_if_nametoindex)
-    return r->code == NS_ERR_VALUE;
+    return r->code == NS_ERR_VALUE || r->code == NS_ERR_GAIERROR;
   return false;
 }
 
