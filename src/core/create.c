@@ -354,11 +354,11 @@ static ns_err race_run(race *r, candidates *c)
     return NS_OK;
   if (!r->failed)
     return ns__fail_timeout("connect");
-  char where[NS_ADDR_STRLEN + 64], suffix[NS_ADDR_STRLEN + 128];
-  python_repr(&r->last.addr, where, sizeof where);
-  snprintf(suffix, sizeof suffix, " (while attempting to connect to %s)",
-           where);
-  return fail_again(&r->last, suffix);
+  /* Python's str(exc) is the attempt's own; where it happened is kept
+     beside it (ns_error_last_address). */
+  ns_err err = fail_again(&r->last, "");
+  ns__fail_at_address(&r->last.addr);
+  return err;
 }
 
 /* ---- create_connection --------------------------------------------------- */
@@ -571,6 +571,7 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
     snprintf(suffix, sizeof suffix, " (while attempting to bind on address %s)",
              where);
     err = fail_again(&e, suffix);
+    ns__fail_at_address(addr);
   }
   if (!err)
     err = ns_listen(s, opts->backlog < 0 ? DEFAULT_BACKLOG : opts->backlog);

@@ -93,6 +93,10 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 ns_err ns__fail_replay(ns_err code, const char *op, int sys_errno,
                        const char *message);
 
+/* Keep `addr` as where the failure just recorded happened
+   (ns_error_last_address); any later failure forgets it. */
+void ns__fail_at_address(const ns_addr *addr);
+
 /* ---- socket.c ------------------------------------------------------------ */
 
 /*
