@@ -47,7 +47,14 @@ struct ns_socket {
   /* Whether a kernel timer was ever set on this socket: a connection it
      accepts may carry a copy of them. */
   _Atomic bool kernel_timers_used;
+  /* The pollers this socket is registered with: the first, whose
+     registration names the next (poller.c). Closing or detaching the
+     socket unregisters it from each, so no poller keeps a freed handle. */
+  struct ns_poller *pollers;
 };
+
+/* Unregister `s` from every poller it is registered with (poller.c). */
+void ns__poller_forget(ns_socket *s);
 
 /* A kernel timer slot whose value is not known: the next call sets it. */
 #define NS__KERNEL_UNKNOWN INT64_MIN

@@ -1077,6 +1077,7 @@ static long pure_calls(void)
   API(ns_error_from_errno)(ECONNRESET);
   API(ns_error_clear)();
   API(ns_error_last_code)();
+  API(ns_error_last_address)();
   API(ns_error_last_errno)();
   API(ns_error_last_operation)();
   API(ns_error_last_message)();
