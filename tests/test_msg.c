@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -968,6 +969,63 @@ static void test_msg__timestamps(void **state)
   check_timestamp(SO_TIMESTAMPNS);
 }
 
+/* ---- the error queue ------------------------------------------------------- */
+
+/* CPU seconds this thread has used. */
+static double thread_cpu(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The error queue never blocks: with a timeout the call waits for it, as
+   Python's does, without spinning; without one it fails at once. */
+static void test_msg__errqueue_with_timeout(void **state)
+{
+  (void)state;
+  ns_socket *u;
+  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
+  ns_addr a = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(u, &a));
+  char buf[64], ctl[256];
+  struct iovec iov = {buf, sizeof buf};
+  ns_cmsg_buf control;
+  ns_cmsg_buf_init(&control, ctl, sizeof ctl);
+  size_t n;
+  int mflags;
+  /* Blocking: BlockingIOError at once, as Python. */
+  assert_ns_err(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, &n, &mflags, NULL),
+      NS_ERR_BLOCKING_IO);
+  /* A timeout: waits it out, asleep. */
+  assert_ns_ok(ns_settimeout(u, 0.3));
+  double t0 = ns_test_now(), cpu0 = thread_cpu();
+  assert_ns_err(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, &n, &mflags, NULL),
+      NS_ERR_TIMEOUT);
+  double took = ns_test_now() - t0, cpu = thread_cpu() - cpu0;
+  assert_last_message("timed out");
+  assert_true(took >= 0.3);
+  if (cpu > took / 3) /* a spin burns the whole wait */
+    fail_msg("recvmsg(MSG_ERRQUEUE) used %.3f s of CPU in %.3f s", cpu, took);
+  /* An entry that arrives while it waits is returned: IP_RECVERR queues
+     the ICMP port unreachable of a datagram to a closed port. */
+  assert_ns_ok(ns_setsockopt_int(u, IPPROTO_IP, IP_RECVERR, 1));
+  ns_socket *gone;
+  ns_addr closed = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_socket_create(&gone, AF_INET, SOCK_DGRAM, 0));
+  assert_ns_ok(ns_bind(gone, &closed));
+  assert_ns_ok(ns_getsockname(gone, &closed));
+  assert_ns_ok(ns_close(gone));
+  assert_ns_ok(ns_sendto(u, "x", 1, 0, &closed, &n));
+  assert_ns_ok(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, &n, &mflags, NULL));
+  assert_true(mflags & MSG_ERRQUEUE);
+  assert_true(control.len > 0);
+  assert_ns_ok(ns_close(u));
+}
+
 /* ---- the exec helper ------------------------------------------------------ */
 
 static int check_closed_main(int argc, char **argv)
@@ -1018,6 +1076,7 @@ int main(int argc, char **argv)
       NS_TEST(test_msg__pktinfo_ipv4),
       NS_TEST(test_msg__pktinfo_ipv6),
       NS_TEST(test_msg__timestamps),
+      NS_TEST(test_msg__errqueue_with_timeout),
   };
   return cmocka_run_group_tests_name("msg", tests, NULL, NULL);
 }

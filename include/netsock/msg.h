@@ -329,6 +329,12 @@ NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const struct iovec *iov,
  * MSG_CMSG_CLOEXEC is always added: descriptors received are
  * close-on-exec. They belong to the caller from here on.
  *
+ * MSG_ERRQUEUE reads the socket's error queue, which never blocks in the
+ * kernel: on a socket with a timeout the call waits (asleep, in poll(2))
+ * for an entry until the deadline, then fails with TimeoutError "timed
+ * out"; without a timeout an empty queue is BlockingIOError at once, as
+ * in Python.
+ *
  * @param s the socket.
  * @param iov the buffers; may be NULL only when `iovcnt` is 0.
  * @param iovcnt how many.
