@@ -8,6 +8,7 @@
 #include "ns_test.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -177,6 +178,46 @@ static void test_msg__cmsg_walk(void **state)
   memset(&outside, 0, sizeof outside);
   assert_null(ns_cmsg_next(&b, &outside));
   assert_null(ns_cmsg_next(NULL, NULL));
+}
+
+/* Buffers built by hand: a misaligned one is not walked (its headers
+   cannot be read as such), and a timestamp whose fraction is out of range
+   is refused rather than overflowed. */
+static void test_msg__cmsg_hand_built_buffers(void **state)
+{
+  (void)state;
+  cmsg_store store, shifted;
+  ns_cmsg_buf b;
+  int fd = 5;
+  assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
+  assert_ns_ok(ns_cmsg_add_fds(&b, &fd, 1));
+  memcpy((unsigned char *)&shifted + 1, &store, b.len);
+  ns_cmsg_buf odd = {(unsigned char *)&shifted + 1, b.len, b.len};
+  assert_null(ns_cmsg_next(&odd, NULL));
+  /* A `prev` inside the buffer that is no header ends the walk. */
+  const struct cmsghdr *first = ns_cmsg_next(&b, NULL);
+  assert_non_null(first);
+  assert_null(ns_cmsg_next(&b, (const struct cmsghdr *)(const void *)(
+                                   (const unsigned char *)first + 1)));
+
+  static const long fractions[][2] = {
+      {1, LONG_MAX}, {1, -1}, {1, 1000000}, {LONG_MIN, LONG_MAX / 999}};
+  for (size_t i = 0; i < sizeof fractions / sizeof fractions[0]; i++) {
+    assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
+    assert_ns_ok(ns_cmsg_add(&b, SOL_SOCKET, SO_TIMESTAMP, fractions[i],
+                             sizeof fractions[i]));
+    struct timespec ts;
+    assert_ns_err(ns_cmsg_get_timestamp(ns_cmsg_next(&b, NULL), &ts),
+                  NS_ERR_VALUE);
+    assert_last_message("timestamp out of range");
+  }
+  static const long ok[2] = {7, 999999};
+  assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
+  assert_ns_ok(ns_cmsg_add(&b, SOL_SOCKET, SO_TIMESTAMP, ok, sizeof ok));
+  struct timespec ts;
+  assert_ns_ok(ns_cmsg_get_timestamp(ns_cmsg_next(&b, NULL), &ts));
+  assert_int_equal(ts.tv_sec, 7);
+  assert_int_equal(ts.tv_nsec, 999999000);
 }
 
 static void test_msg__cmsg_walk_rejects_bad_lengths(void **state)
@@ -1060,6 +1101,7 @@ int main(int argc, char **argv)
       NS_TEST(test_msg__cmsg_add_bounds),
       NS_TEST(test_msg__cmsg_walk),
       NS_TEST(test_msg__cmsg_walk_rejects_bad_lengths),
+      NS_TEST(test_msg__cmsg_hand_built_buffers),
       NS_TEST(test_msg__scatter_gather_tcp),
       NS_TEST(test_msg__udp_address_and_truncation),
       NS_TEST(test_msg__sendmsg_failures),

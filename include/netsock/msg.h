@@ -187,8 +187,9 @@ NS_EXTERN ns_err ns_cmsg_add_pktinfo(ns_cmsg_buf *b, const ns_pktinfo *info);
  *
  * @param b the buffer.
  * @param prev the message returned last, or NULL for the first.
- * @return the next message, or NULL at the end (and for a NULL buffer or
- *         a `prev` outside it).
+ * @return the next message, or NULL at the end (and for a NULL buffer, a
+ *         `prev` outside it or not on a header, or `data` not aligned for
+ *         `struct cmsghdr`, whose headers cannot be read).
  * Python: iterating over `ancdata`
  * @since 1.0
  */
@@ -273,7 +274,8 @@ NS_EXTERN ns_err ns_cmsg_get_pktinfo(const struct cmsghdr *c,
  * @param c a message from ns_cmsg_next().
  * @param[out] out the time.
  * @return NS_OK; NS_ERR_VALUE "not a timestamp control message", a wrong
- *         length, or NULL arguments.
+ *         length, "timestamp out of range" (a fraction that is not below
+ *         one second, from a buffer built by hand), or NULL arguments.
  * Python: unpacking an SCM_TIMESTAMP item by hand
  * @since 1.0
  */

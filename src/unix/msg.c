@@ -145,7 +145,10 @@ ns_err ns_cmsg_add_pktinfo(ns_cmsg_buf *b, const ns_pktinfo *info)
 static const struct cmsghdr *cmsg_at(const unsigned char *base, size_t len,
                                      size_t off)
 {
-  if (off > len || len - off < CMSG_HDR_LEN)
+  /* A header that is not aligned cannot be read as one (a buffer built
+     by hand on a bad address, or a `prev` that is no header): none. */
+  if (off > len || len - off < CMSG_HDR_LEN ||
+      ((uintptr_t)base + off) % alignof(struct cmsghdr) != 0)
     return NULL;
   const struct cmsghdr *c = (const struct cmsghdr *)(const void *)(base + off);
   if (c->cmsg_len < CMSG_HDR_LEN || c->cmsg_len > len - off)
@@ -375,6 +378,11 @@ ns_err ns_cmsg_get_timestamp(const struct cmsghdr *c, struct timespec *out)
   if (!ok)
     return ns__fail_msg(NS_ERR_VALUE, op,
                         "timestamp control message has the wrong length");
+  /* The kernel's fraction is below one second; a buffer built by hand may
+     hold anything, which must not overflow the scaling. */
+  if (frac < 0 || frac >= 1000000000 / scale ||
+      (time_t)sec != sec)
+    return ns__fail_msg(NS_ERR_VALUE, op, "timestamp out of range");
   out->tv_sec = (time_t)sec;
   out->tv_nsec = (long)(frac * scale);
   return NS_OK;
