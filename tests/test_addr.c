@@ -228,6 +228,11 @@ static void test_addr__bad_len_refused(void **state)
   v4.len = 4;
   assert_ns_err(ns_addr_format(&v4, text, sizeof text), NS_ERR_VALUE);
   assert_int_equal(ns_addr_port(&v4), -1);
+  /* No family, and a length beyond the struct: not even equal to itself. */
+  ns_addr unspec = NS_ADDR_INIT;
+  unspec.len = 4000;
+  assert_false(ns_addr_equal(&unspec, &unspec));
+  assert_ns_err(ns_addr_format(&unspec, text, sizeof text), NS_ERR_VALUE);
 }
 
 /* A zone name that cannot be looked up for lack of descriptors is that

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,18 @@ static void test_msg__cmsg_hand_built_buffers(void **state)
                   NS_ERR_VALUE);
     assert_last_message("timestamp out of range");
   }
+  /* The builders refuse such buffers too, and write nothing. */
+  ns_cmsg_buf odd_out = {(unsigned char *)&shifted + 1, sizeof shifted - 1, 0};
+  assert_ns_err(ns_cmsg_add_fds(&odd_out, &fd, 1), NS_ERR_VALUE);
+  assert_last_message("control-message storage is not aligned for struct "
+                      "cmsghdr");
+  assert_int_equal(odd_out.len, 0);
+  ns_cmsg_buf past = {&store, sizeof store, SIZE_MAX};
+  assert_ns_err(ns_cmsg_add_fds(&past, &fd, 1), NS_ERR_VALUE);
+  assert_int_equal(past.len, SIZE_MAX);
+  ns_cmsg_buf none = {NULL, 64, 0};
+  assert_ns_err(ns_cmsg_add_fds(&none, &fd, 1), NS_ERR_VALUE);
+
   static const long ok[2] = {7, 999999};
   assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
   assert_ns_ok(ns_cmsg_add(&b, SOL_SOCKET, SO_TIMESTAMP, ok, sizeof ok));

@@ -644,7 +644,8 @@ bool ns_addr_equal(const ns_addr *a, const ns_addr *b)
   if (family != ns_addr_family(b))
     return false;
   /* A `len` that does not fit its family is equal to nothing, as NaN. */
-  if (family != AF_UNSPEC && (!ns__addr_len_ok(a) || !ns__addr_len_ok(b)))
+  if ((a && a->len && !ns__addr_len_ok(a)) ||
+      (b && b->len && !ns__addr_len_ok(b)))
     return false;
   switch (family) {
   case AF_INET:

@@ -45,6 +45,15 @@ static ns_err reserve(ns_cmsg_buf *b, int level, int type, size_t len,
 {
   if (!b)
     return ns__fail_null(op, "control-message buffer is NULL");
+  /* A buffer filled in by hand: headers go only into aligned storage, and
+     a `len` past `size` would wrap in CMSG_ALIGN. */
+  if (!b->data ? b->size != 0
+               : (uintptr_t)b->data % alignof(struct cmsghdr) != 0)
+    return ns__fail_msg(NS_ERR_VALUE, op,
+                        "control-message storage is not aligned for "
+                        "struct cmsghdr");
+  if (b->len > b->size)
+    return ns__fail_msg(NS_ERR_VALUE, op, "control-message buffer too small");
   size_t used = CMSG_ALIGN(b->len);
   /* Compare before adding, so that a huge len cannot wrap around. */
   if (used > b->size || len > b->size - used ||
