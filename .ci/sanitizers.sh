@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${NETSOCK_FUZZ_SECONDS:-60}
-FUZZ_TARGETS=(addr_text addr_sockaddr stream)
+FUZZ_TARGETS=(addr_text addr_sockaddr stream raw_structs)
 
 source .ci/stage.sh
 

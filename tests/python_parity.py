@@ -115,12 +115,60 @@ def bad_family():
     socket.socket(12345)
 
 
+def closed_port():
+    probe = listener()
+    addr = probe.getsockname()
+    probe.close()
+    return addr
+
+
+def create_connection_refused():
+    socket.create_connection(closed_port())
+
+
+def create_connection_refused_timeout():
+    socket.create_connection(closed_port(), timeout=5)
+
+
+def create_connection_timeout():
+    # A listener whose one queue slot is taken: later SYNs are dropped.
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(0)
+    filler = socket.create_connection(lst.getsockname())
+    try:
+        socket.create_connection(lst.getsockname(), timeout=0.1)
+    finally:
+        filler.close()
+        lst.close()
+
+
+def create_connection_nonblocking():
+    lst = listener()
+    socket.create_connection(lst.getsockname(), timeout=0)
+
+
+def create_connection_bad_host():
+    socket.create_connection(("bad host!", 80))
+
+
+def connect_bad_zone():
+    socket.socket(socket.AF_INET6).connect(("fe80::1%nonexistent", 80))
+
+
+def connect_bracketed_ipv6():
+    socket.socket(socket.AF_INET6).connect(("[::1]", 80))
+
+
 SCENARIOS = [refused, address_in_use, recv_unconnected, reset_by_peer,
              write_after_shutdown, unix_path_too_long, port_70000,
              connect_port_70000, recv_timeout, recv_nonblocking,
              shutdown_bad_how, negative_timeout, nan_timeout, bad_host,
              listen_on_udp, getpeername_unconnected, unix_missing_path,
-             datagram_too_long, bad_family]
+             datagram_too_long, bad_family, create_connection_refused,
+             create_connection_refused_timeout, create_connection_timeout,
+             create_connection_nonblocking, create_connection_bad_host,
+             connect_bad_zone, connect_bracketed_ipv6]
 
 
 def main():

@@ -7,6 +7,9 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void test_addr__inet_from_host_and_port(void **state)
 {
@@ -92,8 +95,11 @@ static void test_addr__inet_bad_host(void **state)
   assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
   for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
     assert_ns_err(ns_addr_inet(&a, "bad host!", ports[i]), NS_ERR_GAIERROR);
-    assert_ns_err(ns_bind(s, &a), NS_ERR_VALUE);
-    assert_last_message("bind(): address is empty");
+    assert_int_equal(a.len, 0);
+    /* ... and an operation given it fails as the constructor did. */
+    assert_ns_err(ns_bind(s, &a), NS_ERR_GAIERROR);
+    assert_int_equal(ns_error_last_errno(), EAI_NONAME);
+    assert_last_message("[Errno -2] Name or service not known");
   }
   assert_ns_ok(ns_close(s));
   assert_ns_err(ns_addr_inet(NULL, "127.0.0.1", 80), NS_ERR_VALUE);
@@ -123,11 +129,135 @@ static void test_addr__inet6(void **state)
   assert_ns_ok(ns_addr_inet6(&a, "", 0, 0, 0));
   assert_true(IN6_IS_ADDR_UNSPECIFIED(&a.u.in6.sin6_addr));
 
-  assert_ns_err(ns_addr_inet6(&a, "fe80::1%nosuchif", 80, 0, 0),
-                NS_ERR_VALUE);
-  assert_last_message("unknown interface 'nosuchif'");
-  assert_ns_err(ns_addr_inet6(&a, "abcde::1", 80, 0, 0), NS_ERR_VALUE);
-  assert_last_message("invalid IPv6 address: 'abcde::1'");
+  /* Text that is no numeric address goes to the resolver, as in Python:
+     gaierror, and an empty address that fails the same way. */
+  static const char *const not_numeric[] = {"fe80::1%nosuchif", "abcde::1",
+                                            "[::1]", "::1%"};
+  ns_socket *s;
+  assert_ns_ok(ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0));
+  for (size_t i = 0; i < sizeof not_numeric / sizeof not_numeric[0]; i++) {
+    assert_ns_ok(ns_addr_inet6(&a, "::1", 9, 0, 0));
+    assert_ns_err(ns_addr_inet6(&a, not_numeric[i], 80, 0, 0),
+                  NS_ERR_GAIERROR);
+    assert_int_equal(ns_error_last_errno(), EAI_NONAME);
+    assert_int_equal(ns_addr_family(&a), AF_UNSPEC);
+    assert_int_equal(a.len, 0);
+    assert_ns_err(ns_connect(s, &a), NS_ERR_GAIERROR);
+    assert_int_equal(ns_error_last_errno(), EAI_NONAME);
+    assert_string_equal(ns_error_last_operation(), "connect");
+    assert_last_message("[Errno -2] Name or service not known");
+  }
+  assert_ns_ok(ns_close(s));
+}
+
+/* Every failed constructor leaves an empty address that fails any
+   operation with the constructor's own class, errno and message. */
+static void test_addr__failed_constructors_explain_themselves(void **state)
+{
+  (void)state;
+  ns_socket *s;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_DGRAM, 0));
+  ns_addr a;
+  char want[256];
+  size_t sent = 9;
+  for (int i = 0; i < 4; i++) {
+    assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 9));
+    ns_err code;
+    struct sockaddr_in bad = {0};
+    bad.sin_family = AF_INET;
+    switch (i) {
+    case 0:
+      code = ns_addr_parse(&a, "[::1]");
+      break;
+    case 1:
+      code = ns_addr_parse(&a, "1.2.3.4:http");
+      break;
+    case 2:
+      code = ns_addr_from_sockaddr(&a, (const struct sockaddr *)&bad, 3);
+      break;
+    default:
+      code = ns_addr_unix(&a, NULL);
+      break;
+    }
+    assert_int_not_equal(code, NS_OK);
+    int sys_errno = ns_error_last_errno();
+    snprintf(want, sizeof want, "%s", ns_error_last_message());
+    assert_int_equal(a.len, 0);
+    assert_int_equal(ns_addr_family(&a), AF_UNSPEC);
+    assert_ns_err(ns_sendto(s, "x", 1, 0, &a, &sent), code);
+    assert_int_equal(ns_error_last_errno(), sys_errno);
+    assert_last_message(want);
+    assert_ns_err(ns_connect(s, &a), code);
+    assert_last_message(want);
+    assert_int_equal(sent, 9);
+  }
+  assert_ns_ok(ns_close(s));
+}
+
+/* A hand-filled `len` that does not fit the family is refused by every
+   reader, never read past. */
+static void test_addr__bad_len_refused(void **state)
+{
+  (void)state;
+  static const socklen_t bad_unix[] = {1, sizeof(struct sockaddr_un) + 1,
+                                       sizeof(ns_addr), 0xffffffffu};
+  char text[NS_ADDR_STRLEN];
+  for (size_t i = 0; i < sizeof bad_unix / sizeof bad_unix[0]; i++) {
+    ns_addr a = NS_ADDR_INIT;
+    a.u.un.sun_family = AF_UNIX;
+    memset(a.u.un.sun_path, 'x', sizeof a.u.un.sun_path);
+    a.len = bad_unix[i];
+    assert_ns_err(ns_addr_format(&a, text, sizeof text), NS_ERR_VALUE);
+    snprintf(text, sizeof text,
+             "ns_addr_format(): bad address length %u for family 1",
+             (unsigned)bad_unix[i]);
+    assert_last_message(text);
+    assert_ns_err(ns_addr_host(&a, text, sizeof text), NS_ERR_VALUE);
+    assert_false(ns_addr_equal(&a, &a));
+    assert_int_equal(ns_addr_port(&a), -1);
+    ns_socket *s = (ns_socket *)&s;
+    assert_ns_err(ns_create_server(&s, &a, NULL), NS_ERR_VALUE);
+    assert_null(s);
+    assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL), NS_ERR_VALUE);
+    snprintf(text, sizeof text,
+             "create_connection(): bad address length %u for family 1",
+             (unsigned)bad_unix[i]);
+    assert_last_message(text);
+  }
+  ns_addr v4 = NS_ADDR_INIT;
+  v4.u.in4.sin_family = AF_INET;
+  v4.len = 4;
+  assert_ns_err(ns_addr_format(&v4, text, sizeof text), NS_ERR_VALUE);
+  assert_int_equal(ns_addr_port(&v4), -1);
+  /* No family, and a length beyond the struct: not even equal to itself. */
+  ns_addr unspec = NS_ADDR_INIT;
+  unspec.len = 4000;
+  assert_false(ns_addr_equal(&unspec, &unspec));
+  assert_ns_err(ns_addr_format(&unspec, text, sizeof text), NS_ERR_VALUE);
+}
+
+/* A zone name that cannot be looked up for lack of descriptors is that
+   OS error, not a bad zone. */
+static void test_addr__zone_lookup_emfile(void **state)
+{
+  (void)state;
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = 0;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+      _exit(2);
+    ns_addr a;
+    bool ok = ns_addr_inet6(&a, "fe80::1%lo", 80, 0, 0) == NS_ERR_OS &&
+              ns_error_last_errno() == EMFILE && a.len == 0;
+    ok = ok && ns_addr_parse(&a, "[fe80::1%lo]:80") == NS_ERR_OS &&
+         ns_error_last_errno() == EMFILE;
+    _exit(ok ? 0 : 1);
+  }
+  ns_test_child_succeeds(pid);
 }
 
 static void test_addr__unix_paths(void **state)
@@ -450,6 +580,9 @@ int main(void)
       NS_TEST(test_addr__failed_address_explains_itself),
       NS_TEST(test_addr__inet_bad_host),
       NS_TEST(test_addr__inet6),
+      NS_TEST(test_addr__failed_constructors_explain_themselves),
+      NS_TEST(test_addr__bad_len_refused),
+      NS_TEST(test_addr__zone_lookup_emfile),
       NS_TEST(test_addr__unix_paths),
       NS_TEST(test_addr__unix_abstract),
       NS_TEST(test_addr__parse_good),

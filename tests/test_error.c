@@ -235,6 +235,52 @@ static void test_error__detail_is_per_thread(void **state)
   pthread_barrier_destroy(&start_line);
 }
 
+static void *fail_without_address(void *arg)
+{
+  (void)arg;
+  ns_error_clear();
+  bool ok = ns_error_last_address() == NULL;
+  ns_err err = ns_settimeout(NULL, 1.0);
+  ok = ok && err && ns_error_last_address() == NULL;
+  return ok ? arg : NULL;
+}
+
+/* Where the last failure happened: kept by create_connection, per thread,
+   forgotten by the next failure and by ns_error_clear. */
+static void test_error__last_address(void **state)
+{
+  (void)state;
+  ns_error_clear();
+  assert_null(ns_error_last_address());
+  ns_addr a;
+  assert_ns_ok(ns_close(ns_test_listener(AF_INET, &a)));
+  ns_socket *s;
+  assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL),
+                NS_ERR_CONNECTION_REFUSED);
+  assert_string_equal(ns_error_last_message(),
+                      "[Errno 111] Connection refused");
+  const ns_addr *at = ns_error_last_address();
+  assert_non_null(at);
+  assert_true(ns_addr_equal(at, &a));
+  /* Another thread's failures are its own. */
+  pthread_t t;
+  static int token;
+  void *ok = NULL;
+  assert_int_equal(pthread_create(&t, NULL, fail_without_address, &token), 0);
+  assert_int_equal(pthread_join(t, &ok), 0);
+  assert_ptr_equal(ok, &token);
+  assert_ptr_equal(ns_error_last_address(), at);
+  assert_true(ns_addr_equal(at, &a));
+  /* A failure with no address forgets it; so does clear. */
+  assert_ns_err(ns_settimeout(NULL, 1.0), NS_ERR_OS);
+  assert_null(ns_error_last_address());
+  assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL),
+                NS_ERR_CONNECTION_REFUSED);
+  assert_non_null(ns_error_last_address());
+  ns_error_clear();
+  assert_null(ns_error_last_address());
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -244,6 +290,7 @@ int main(void)
       NS_TEST(test_error__errno_table_matches_python),
       NS_TEST(test_error__messages_formatted_as_python),
       NS_TEST(test_error__detail_is_per_thread),
+      NS_TEST(test_error__last_address),
   };
   return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }

@@ -352,18 +352,78 @@ static void test_handle__makefile(void **state)
   assert_string_equal(line, "reply\n");
   assert_int_equal(fclose(rw), 0);
 
-  /* A timeout shows as a failed read with errno EAGAIN. */
+  assert_int_equal(fclose(r), 0);
+
+  /* A timeout shows as a failed read with errno ETIMEDOUT. */
   assert_ns_ok(ns_settimeout(srv, 0.05));
-  char b[4];
-#if NS_TIMEOUT_KERNEL_TIMERS
-  assert_ns_ok(ns_recv(srv, b, 0, 0, &n)); /* puts the timer in place */
-#else
-  (void)b; /* the poll engine keeps the timeout as O_NONBLOCK, shared */
-#endif
+  assert_ns_ok(ns_makefile(srv, "r", &r));
+  errno = 0;
+  double t0 = ns_test_now();
+  assert_null(fgets(line, sizeof line, r));
+  assert_true(ns_test_now() - t0 >= 0.05);
+  assert_true(ferror(r));
+  assert_int_equal(errno, ETIMEDOUT);
+  assert_int_equal(fclose(r), 0);
+  /* A non-blocking socket's stream: EAGAIN at once. */
+  assert_ns_ok(ns_settimeout(srv, 0));
+  assert_ns_ok(ns_makefile(srv, "r", &r));
   errno = 0;
   assert_null(fgets(line, sizeof line, r));
-  assert_true(ferror(r));
   assert_int_equal(errno, EAGAIN);
+  assert_int_equal(fclose(r), 0);
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(srv));
+}
+
+/* A stream keeps the timeout its socket had when it was made: changing
+   the socket's afterwards (which shares the kernel's timers and the
+   O_NONBLOCK flag with the stream's duplicate) does not reach it. */
+static void test_handle__makefile_keeps_its_timeout(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  assert_ns_ok(ns_settimeout(srv, 0.05));
+  FILE *r, *w;
+  assert_ns_ok(ns_makefile(srv, "r", &r));
+  assert_ns_ok(ns_makefile(srv, "w", &w));
+  char b[1];
+  size_t n;
+  /* The socket turns blocking, and waits once so the kernel holds it. */
+  assert_ns_ok(ns_settimeout(srv, NS_TIMEOUT_NONE));
+  assert_ns_ok(ns_send(c, "x", 1, 0, &n));
+  assert_ns_ok(ns_recv(srv, b, 1, 0, &n));
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    alarm(10); /* a read without a deadline hangs: SIGALRM fails it */
+    char line[8];
+    errno = 0;
+    bool ok = !fgets(line, sizeof line, r) && ferror(r) && errno == ETIMEDOUT;
+    _exit(ok ? 0 : 1);
+  }
+  ns_test_child_succeeds(pid);
+  /* Turned non-blocking: the stream still waits (for its 50 ms) and then
+     times out, rather than failing at once with EAGAIN. */
+  assert_ns_ok(ns_settimeout(srv, 0));
+  char line[8];
+  errno = 0;
+  double t0 = ns_test_now();
+  clearerr(r);
+  assert_null(fgets(line, sizeof line, r));
+  assert_int_equal(errno, ETIMEDOUT);
+  assert_true(ns_test_now() - t0 >= 0.05);
+  /* Writing is bounded too: a peer that never reads fills the buffers. */
+  static char chunk[1 << 16];
+  errno = 0;
+  bool failed = false;
+  for (int i = 0; i < 1000 && !failed; i++)
+    failed = fwrite(chunk, 1, sizeof chunk, w) != sizeof chunk ||
+             fflush(w) != 0;
+  assert_true(failed);
+  assert_int_equal(errno, ETIMEDOUT);
+  fclose(w);
   assert_int_equal(fclose(r), 0);
   assert_ns_ok(ns_close(c));
   assert_ns_ok(ns_close(srv));
@@ -435,6 +495,7 @@ int main(void)
       NS_TEST(test_handle__inheritable_errors),
       NS_TEST(test_handle__makefile),
       NS_TEST(test_handle__makefile_no_sigpipe),
+      NS_TEST(test_handle__makefile_keeps_its_timeout),
       NS_TEST(test_handle__makefile_errors),
   };
   return cmocka_run_group_tests_name("handle", tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void exchange(ns_socket *a, ns_socket *b)
@@ -178,6 +179,73 @@ static void test_io__recv_zero_length_and_unconnected(void **state)
   /* A send on a socket that is not connected is EPIPE: no SIGPIPE. */
   assert_ns_err(ns_send(lone, "x", 1, 0, &n), NS_ERR_BROKEN_PIPE);
   assert_ns_ok(ns_close(lone));
+}
+
+/* A failed recvfrom empties its address out-parameter: an earlier
+   sender is never left there to be taken for this call's. */
+static void test_io__recvfrom_failure_empties_address(void **state)
+{
+  (void)state;
+  ns_socket *u;
+  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  ns_addr a = ns_test_loopback(AF_INET), from;
+  assert_ns_ok(ns_bind(u, &a));
+  char b[8];
+  size_t n;
+  assert_ns_ok(ns_addr_inet(&from, "127.0.0.1", 9));
+  assert_ns_err(ns_recvfrom(u, b, sizeof b, 0, &n, &from),
+                NS_ERR_BLOCKING_IO);
+  assert_int_equal(from.len, 0);
+  assert_int_equal(ns_addr_family(&from), AF_UNSPEC);
+  assert_ns_ok(ns_addr_inet(&from, "127.0.0.1", 9));
+  assert_ns_err(ns_recvfrom(u, NULL, 4, 0, &n, &from), NS_ERR_VALUE);
+  assert_int_equal(from.len, 0);
+  assert_ns_ok(ns_close(u));
+}
+
+typedef struct blocked_recv {
+  ns_socket *s;
+  ns_err err;
+  size_t n;
+} blocked_recv;
+
+static void *recv_until_woken(void *arg)
+{
+  blocked_recv *r = arg;
+  char b[8];
+  r->err = ns_recv(r->s, b, sizeof b, 0, &r->n);
+  return NULL;
+}
+
+/* ns_shutdown wakes a thread blocked in ns_recv, stream or datagram. */
+static void test_io__shutdown_wakes_blocked_recv(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv, *u;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
+  ns_addr a = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(u, &a));
+  ns_socket *blocked[2] = {srv, u};
+  for (int i = 0; i < 2; i++) {
+    blocked_recv r = {blocked[i], NS_ERR_OS, 99};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, recv_until_woken, &r), 0);
+    ns_err err = ns_shutdown(blocked[i], SHUT_RD);
+    if (i == 1) /* Linux: ENOTCONN for a datagram socket, woken all the same */
+      assert_true(err == NS_OK || ns_error_last_errno() == ENOTCONN);
+    else
+      assert_ns_ok(err);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += (time_t)ns_test_slack(10.0);
+    assert_int_equal(pthread_timedjoin_np(t, NULL, &until), 0);
+    assert_int_equal(r.err, NS_OK);
+    assert_int_equal(r.n, 0);
+  }
+  assert_ns_ok(ns_close(u));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(srv));
 }
 
 static void test_io__bad_arguments(void **state)
@@ -403,6 +471,8 @@ int main(void)
       NS_TEST(test_io__connected_udp_refused),
       NS_TEST(test_io__recv_zero_length_and_unconnected),
       NS_TEST(test_io__bad_arguments),
+      NS_TEST(test_io__recvfrom_failure_empties_address),
+      NS_TEST(test_io__shutdown_wakes_blocked_recv),
       NS_TEST(test_io__reset_by_peer),
       NS_TEST(test_io__write_after_shutdown_wr),
       NS_TEST(test_io__peer_half_close),

@@ -8,7 +8,10 @@
 #include "ns_test.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +179,58 @@ static void test_msg__cmsg_walk(void **state)
   memset(&outside, 0, sizeof outside);
   assert_null(ns_cmsg_next(&b, &outside));
   assert_null(ns_cmsg_next(NULL, NULL));
+}
+
+/* Buffers built by hand: a misaligned one is not walked (its headers
+   cannot be read as such), and a timestamp whose fraction is out of range
+   is refused rather than overflowed. */
+static void test_msg__cmsg_hand_built_buffers(void **state)
+{
+  (void)state;
+  cmsg_store store, shifted;
+  ns_cmsg_buf b;
+  int fd = 5;
+  assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
+  assert_ns_ok(ns_cmsg_add_fds(&b, &fd, 1));
+  memcpy((unsigned char *)&shifted + 1, &store, b.len);
+  ns_cmsg_buf odd = {(unsigned char *)&shifted + 1, b.len, b.len};
+  assert_null(ns_cmsg_next(&odd, NULL));
+  /* A `prev` inside the buffer that is no header ends the walk. */
+  const struct cmsghdr *first = ns_cmsg_next(&b, NULL);
+  assert_non_null(first);
+  assert_null(ns_cmsg_next(&b, (const struct cmsghdr *)(const void *)(
+                                   (const unsigned char *)first + 1)));
+
+  static const long fractions[][2] = {
+      {1, LONG_MAX}, {1, -1}, {1, 1000000}, {LONG_MIN, LONG_MAX / 999}};
+  for (size_t i = 0; i < sizeof fractions / sizeof fractions[0]; i++) {
+    assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
+    assert_ns_ok(ns_cmsg_add(&b, SOL_SOCKET, SO_TIMESTAMP, fractions[i],
+                             sizeof fractions[i]));
+    struct timespec ts;
+    assert_ns_err(ns_cmsg_get_timestamp(ns_cmsg_next(&b, NULL), &ts),
+                  NS_ERR_VALUE);
+    assert_last_message("timestamp out of range");
+  }
+  /* The builders refuse such buffers too, and write nothing. */
+  ns_cmsg_buf odd_out = {(unsigned char *)&shifted + 1, sizeof shifted - 1, 0};
+  assert_ns_err(ns_cmsg_add_fds(&odd_out, &fd, 1), NS_ERR_VALUE);
+  assert_last_message("control-message storage is not aligned for struct "
+                      "cmsghdr");
+  assert_int_equal(odd_out.len, 0);
+  ns_cmsg_buf past = {&store, sizeof store, SIZE_MAX};
+  assert_ns_err(ns_cmsg_add_fds(&past, &fd, 1), NS_ERR_VALUE);
+  assert_int_equal(past.len, SIZE_MAX);
+  ns_cmsg_buf none = {NULL, 64, 0};
+  assert_ns_err(ns_cmsg_add_fds(&none, &fd, 1), NS_ERR_VALUE);
+
+  static const long ok[2] = {7, 999999};
+  assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
+  assert_ns_ok(ns_cmsg_add(&b, SOL_SOCKET, SO_TIMESTAMP, ok, sizeof ok));
+  struct timespec ts;
+  assert_ns_ok(ns_cmsg_get_timestamp(ns_cmsg_next(&b, NULL), &ts));
+  assert_int_equal(ts.tv_sec, 7);
+  assert_int_equal(ts.tv_nsec, 999999000);
 }
 
 static void test_msg__cmsg_walk_rejects_bad_lengths(void **state)
@@ -1019,6 +1074,63 @@ static void test_msg__timestamps(void **state)
   check_timestamp(SO_TIMESTAMPNS);
 }
 
+/* ---- the error queue ------------------------------------------------------- */
+
+/* CPU seconds this thread has used. */
+static double thread_cpu(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The error queue never blocks: with a timeout the call waits for it, as
+   Python's does, without spinning; without one it fails at once. */
+static void test_msg__errqueue_with_timeout(void **state)
+{
+  (void)state;
+  ns_socket *u;
+  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
+  ns_addr a = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(u, &a));
+  char buf[64], ctl[256];
+  struct iovec iov = {buf, sizeof buf};
+  ns_cmsg_buf control;
+  ns_cmsg_buf_init(&control, ctl, sizeof ctl);
+  size_t n;
+  int mflags;
+  /* Blocking: BlockingIOError at once, as Python. */
+  assert_ns_err(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, &n, &mflags, NULL),
+      NS_ERR_BLOCKING_IO);
+  /* A timeout: waits it out, asleep. */
+  assert_ns_ok(ns_settimeout(u, 0.3));
+  double t0 = ns_test_now(), cpu0 = thread_cpu();
+  assert_ns_err(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, &n, &mflags, NULL),
+      NS_ERR_TIMEOUT);
+  double took = ns_test_now() - t0, cpu = thread_cpu() - cpu0;
+  assert_last_message("timed out");
+  assert_true(took >= 0.3);
+  if (cpu > took / 3) /* a spin burns the whole wait */
+    fail_msg("recvmsg(MSG_ERRQUEUE) used %.3f s of CPU in %.3f s", cpu, took);
+  /* An entry that arrives while it waits is returned: IP_RECVERR queues
+     the ICMP port unreachable of a datagram to a closed port. */
+  assert_ns_ok(ns_setsockopt_int(u, IPPROTO_IP, IP_RECVERR, 1));
+  ns_socket *gone;
+  ns_addr closed = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_socket_create(&gone, AF_INET, SOCK_DGRAM, 0));
+  assert_ns_ok(ns_bind(gone, &closed));
+  assert_ns_ok(ns_getsockname(gone, &closed));
+  assert_ns_ok(ns_close(gone));
+  assert_ns_ok(ns_sendto(u, "x", 1, 0, &closed, &n));
+  assert_ns_ok(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, &n, &mflags, NULL));
+  assert_true(mflags & MSG_ERRQUEUE);
+  assert_true(control.len > 0);
+  assert_ns_ok(ns_close(u));
+}
+
 /* ---- the exec helper ------------------------------------------------------ */
 
 static int check_closed_main(int argc, char **argv)
@@ -1053,6 +1165,7 @@ int main(int argc, char **argv)
       NS_TEST(test_msg__cmsg_add_bounds),
       NS_TEST(test_msg__cmsg_walk),
       NS_TEST(test_msg__cmsg_walk_rejects_bad_lengths),
+      NS_TEST(test_msg__cmsg_hand_built_buffers),
       NS_TEST(test_msg__scatter_gather_tcp),
       NS_TEST(test_msg__udp_address_and_truncation),
       NS_TEST(test_msg__sendmsg_failures),
@@ -1069,6 +1182,7 @@ int main(int argc, char **argv)
       NS_TEST(test_msg__pktinfo_ipv4),
       NS_TEST(test_msg__pktinfo_ipv6),
       NS_TEST(test_msg__timestamps),
+      NS_TEST(test_msg__errqueue_with_timeout),
   };
   return cmocka_run_group_tests_name("msg", tests, NULL, NULL);
 }

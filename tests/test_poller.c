@@ -361,24 +361,87 @@ static void test_poller__bad_arguments(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* A socket closed while registered (which the docs say not to do) is
-   never reported, and the wait does not spin on it. */
+/* A socket closed while registered is unregistered by ns_close: the
+   poller never hands back the freed handle, and its descriptor's slot is
+   free for the next socket. */
 static void test_poller__closed_while_registered(void **state)
 {
   ns_poller *p = make_poller(state);
   ns_socket *c, *s;
   ns_test_tcp_pair(AF_INET, &c, &s);
+  int fd = ns_fileno(s);
   assert_ns_ok(ns_poller_register(p, s, NS_EVENT_READ | NS_EVENT_WRITE, NULL));
   assert_ns_ok(ns_close(s));
+  assert_int_equal(ns_poller_count(p), 0);
   double t0 = ns_test_now();
   assert_int_equal(wait_count(p, 0.1), 0);
   double took = ns_test_now() - t0;
   assert_true(took >= 0.1 && took < 0.1 + ns_test_slack(0.15));
-  /* The poll backend forgets it on seeing POLLNVAL; epoll cannot tell the
-     poller, whose slot stays taken until unregistered. */
-  assert_int_equal(ns_poller_count(p),
-                   backend_of(state) == NS_POLLER_POLL ? 0 : 1);
+  /* A new socket on the same descriptor number registers and is the one
+     reported. */
+  int raw = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  assert_true(raw >= 0);
+  assert_int_equal(dup3(raw, fd, O_CLOEXEC), fd);
+  close(raw);
+  ns_socket *n;
+  assert_ns_ok(ns_fromfd(&n, fd));
+  int tag;
+  assert_ns_ok(ns_poller_register(p, n, NS_EVENT_WRITE, &tag));
+  ns_poller_event ev = wait_one(p, 1.0);
+  assert_ptr_equal(ev.sock, n);
+  assert_ptr_equal(ev.data, &tag);
+  assert_ns_ok(ns_close(n));
+  assert_int_equal(ns_poller_count(p), 0);
   assert_ns_ok(ns_poller_close(p));
+  assert_ns_ok(ns_close(c));
+}
+
+/* The descriptor outlives the handle (a duplicate, ns_detach): the
+   closed handle is still never reported. */
+static void test_poller__closed_handle_whose_file_lives_on(void **state)
+{
+  ns_poller *p = make_poller(state);
+  ns_socket *c, *s, *d;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  size_t sent;
+  assert_ns_ok(ns_send(c, "x", 1, 0, &sent)); /* s stays readable */
+  assert_ns_ok(ns_dup(s, &d));
+  assert_ns_ok(ns_poller_register(p, s, NS_EVENT_READ, NULL));
+  assert_ns_ok(ns_close(s));
+  assert_int_equal(ns_poller_count(p), 0);
+  assert_int_equal(wait_count(p, 0.05), 0);
+  /* Detached: the descriptor is the caller's, the handle is gone. */
+  assert_ns_ok(ns_poller_register(p, d, NS_EVENT_READ, NULL));
+  int fd = ns_detach(d);
+  assert_true(fd >= 0);
+  assert_int_equal(ns_poller_count(p), 0);
+  assert_int_equal(wait_count(p, 0.05), 0);
+  close(fd);
+  assert_ns_ok(ns_poller_close(p));
+  assert_ns_ok(ns_close(c));
+}
+
+/* A socket in two pollers leaves both when closed; a poller closed
+   first is forgotten by the socket. */
+static void test_poller__closed_in_two_pollers(void **state)
+{
+  ns_poller *p1 = make_poller(state), *p2 = make_poller(state);
+  ns_poller *p3 = make_poller(state);
+  ns_socket *c, *s;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  assert_ns_ok(ns_poller_register(p1, s, NS_EVENT_WRITE, NULL));
+  assert_ns_ok(ns_poller_register(p2, s, NS_EVENT_WRITE, NULL));
+  assert_ns_ok(ns_poller_register(p3, s, NS_EVENT_WRITE, NULL));
+  assert_ns_ok(ns_poller_unregister(p2, s)); /* from the chain's middle */
+  assert_ns_ok(ns_poller_close(p1));
+  assert_ns_ok(ns_poller_register(p2, s, NS_EVENT_WRITE, NULL));
+  assert_ns_ok(ns_close(s));
+  assert_int_equal(ns_poller_count(p2), 0);
+  assert_int_equal(ns_poller_count(p3), 0);
+  assert_int_equal(wait_count(p2, 0), 0);
+  assert_int_equal(wait_count(p3, 0), 0);
+  assert_ns_ok(ns_poller_close(p2));
+  assert_ns_ok(ns_poller_close(p3));
   assert_ns_ok(ns_close(c));
 }
 
@@ -475,6 +538,8 @@ int main(void)
       BOTH(test_poller__user_data_per_socket),
       BOTH(test_poller__bad_arguments),
       BOTH(test_poller__closed_while_registered),
+      BOTH(test_poller__closed_handle_whose_file_lives_on),
+      BOTH(test_poller__closed_in_two_pollers),
       BOTH(test_poller__timeout),
       BOTH(test_poller__signals),
   };

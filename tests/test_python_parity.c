@@ -12,7 +12,7 @@
 
 /* Each scenario provokes one failure and returns its code; the handles it
    made are closed after the last-error record has been read. */
-static ns_socket *held[4];
+static ns_socket *held[8];
 static int n_held;
 
 static ns_socket *keep(ns_socket *s)
@@ -183,6 +183,79 @@ static ns_err bad_family(void)
   return ns_socket_create(&s, 12345, SOCK_STREAM, 0);
 }
 
+static ns_addr closed_port(void)
+{
+  ns_addr a;
+  assert_ns_ok(ns_close(ns_test_listener(AF_INET, &a)));
+  return a;
+}
+
+static ns_err create_connection_refused(void)
+{
+  ns_addr a = closed_port();
+  ns_socket *s;
+  ns_err err = ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), NULL);
+  /* The address is not in the text, but kept beside it. */
+  assert_non_null(ns_error_last_address());
+  assert_true(ns_addr_equal(ns_error_last_address(), &a));
+  return err;
+}
+
+static ns_err create_connection_refused_timeout(void)
+{
+  ns_addr a = closed_port();
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 5;
+  ns_socket *s;
+  return ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts);
+}
+
+static ns_err create_connection_timeout(void)
+{
+  /* A listener whose one queue slot is taken: later SYNs are dropped. */
+  ns_socket *l = new_socket(AF_INET, SOCK_STREAM);
+  ns_socket *filler = new_socket(AF_INET, SOCK_STREAM);
+  ns_addr a = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(l, &a));
+  assert_ns_ok(ns_listen(l, 0));
+  assert_ns_ok(ns_getsockname(l, &a));
+  assert_ns_ok(ns_connect(filler, &a));
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 0.1;
+  ns_socket *s;
+  return ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts);
+}
+
+static ns_err create_connection_nonblocking(void)
+{
+  ns_addr a;
+  keep(ns_test_listener(AF_INET, &a));
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = 0;
+  ns_socket *s;
+  return ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts);
+}
+
+static ns_err create_connection_bad_host(void)
+{
+  ns_socket *s;
+  return ns_create_connection(&s, "bad host!", 80, NULL);
+}
+
+static ns_err connect_bad_zone(void)
+{
+  ns_addr a;
+  (void)ns_addr_inet6(&a, "fe80::1%nonexistent", 80, 0, 0);
+  return ns_connect(new_socket(AF_INET6, SOCK_STREAM), &a);
+}
+
+static ns_err connect_bracketed_ipv6(void)
+{
+  ns_addr a;
+  (void)ns_addr_inet6(&a, "[::1]", 80, 0, 0);
+  return ns_connect(new_socket(AF_INET6, SOCK_STREAM), &a);
+}
+
 static const struct {
   const char *name;
   ns_err (*run)(void);
@@ -206,6 +279,13 @@ static const struct {
     {"unix_missing_path", unix_missing_path},
     {"datagram_too_long", datagram_too_long},
     {"bad_family", bad_family},
+    {"create_connection_refused", create_connection_refused},
+    {"create_connection_refused_timeout", create_connection_refused_timeout},
+    {"create_connection_timeout", create_connection_timeout},
+    {"create_connection_nonblocking", create_connection_nonblocking},
+    {"create_connection_bad_host", create_connection_bad_host},
+    {"connect_bad_zone", connect_bad_zone},
+    {"connect_bracketed_ipv6", connect_bracketed_ipv6},
 };
 
 enum { N_SCENARIOS = sizeof scenarios / sizeof scenarios[0] };

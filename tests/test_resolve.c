@@ -402,6 +402,18 @@ static void test_resolve__getfqdn(void **state)
   assert_int_equal(name[0], 'x');
   assert_ns_err(ns_getfqdn(NULL, name, sizeof name), NS_ERR_VALUE);
   assert_last_message("getfqdn(): NULL argument");
+
+  /* A name longer than any lookup answers for comes back whole, as in
+     Python, never cut to 1024 bytes. */
+  char longname[1300], out[1400];
+  for (size_t i = 0; i < sizeof longname - 1; i++)
+    longname[i] = i % 61 == 60 ? '.' : 'a';
+  longname[sizeof longname - 1] = '\0';
+  assert_ns_ok(ns_getfqdn(longname, out, sizeof out));
+  assert_string_equal(out, longname);
+  assert_ns_err(ns_getfqdn(longname, out, sizeof longname - 1),
+                NS_ERR_OVERFLOW);
+  assert_last_message("buffer too small: the result needs 1300 bytes");
 }
 
 /* ---- services, protocols ------------------------------------------------- */

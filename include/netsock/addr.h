@@ -28,6 +28,14 @@ NS_BEGIN_DECL
 /**
  * An address. The layout is the OS's sockaddr and is part of the ABI: `len`
  * is the meaningful length of `u`, 0 for an empty (unset) address.
+ *
+ * A constructor that fails leaves the address empty, and an operation
+ * given it fails with the constructor's class, errno and message
+ * (docs/errors.md). An address filled in by hand needs a `len` that fits
+ * its family; ns_addr_format(), ns_addr_host(), ns_addr_port(),
+ * ns_addr_equal(), ns_create_server() and ns_create_connection_addrs()
+ * refuse one that does not (ValueError, -1, false), and bind, connect and
+ * sendto leave the check to the kernel (EINVAL).
  */
 typedef struct ns_addr {
   /** The address, read through the member of its family. */
@@ -84,7 +92,10 @@ NS_EXTERN ns_err ns_addr_inet(ns_addr *out, const char *host, int port);
  * @param scope_id the interface index, or 0.
  * @return NS_OK; NS_ERR_OVERFLOW for a port or flowinfo out of range
  *         (Python's messages); NS_ERR_GAIERROR when the host does not
- *         resolve; NS_ERR_VALUE for a NULL argument.
+ *         resolve, which includes text that is no numeric address
+ *         ("[::1]", an unknown zone), as in Python; an OS error (EMFILE)
+ *         when a zone name cannot be looked up; NS_ERR_VALUE for a NULL
+ *         argument. On failure `out` is left empty (see ns_addr).
  * Python: `(host, port, flowinfo, scope_id)` for AF_INET6
  * @since 1.0
  */

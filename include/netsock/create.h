@@ -110,14 +110,17 @@ typedef struct ns_create_connection_options {
  * the next address is tried beside it, and when one fails the next starts
  * at once. The first connection made wins; the others are closed. One
  * deadline, the timeout, covers the name lookup and every attempt; a
- * lookup of a name (not a numeric address) runs on a short-lived thread so
- * that the deadline can cut it short.
+ * lookup of a name (not a numeric address) runs on a thread so that the
+ * deadline can cut it short: one thread per name in flight, at most four
+ * at once, none left running once the call has its answer
+ * (docs/resolve.md). The call can be cancelled (pthread_cancel) only while
+ * it waits, and then leaves no socket behind.
  *
  * When every attempt fails, the error returned and the last-error record
- * are those of the attempt that failed last (Python's default), with the
- * address added to the message: "[Errno 111] Connection refused (while
- * attempting to connect to ('127.0.0.1', 8080))". `all_errors` gets every
- * attempt's address and error.
+ * are those of the attempt that failed last (Python's default), with
+ * Python's message ("[Errno 111] Connection refused");
+ * ns_error_last_address() gives the address that attempt was for.
+ * `all_errors` gets every attempt's address and error.
  *
  * @param[out] out the connected socket, whose timeout is `timeout`; NULL
  *        on failure.
@@ -125,10 +128,11 @@ typedef struct ns_create_connection_options {
  * @param port 0 to 65535.
  * @param opts options, or NULL for the defaults.
  * @return NS_OK; the error of the last failed attempt
- *         (NS_ERR_CONNECTION_REFUSED, NS_ERR_TIMEOUT "timed out (while
- *         attempting to connect to ...)", NS_ERR_OS ENETUNREACH, ...);
- *         NS_ERR_TIMEOUT "timed out" when the deadline passes during the
- *         lookup; NS_ERR_GAIERROR; NS_ERR_OVERFLOW "create_connection():
+ *         (NS_ERR_CONNECTION_REFUSED, NS_ERR_TIMEOUT "timed out",
+ *         NS_ERR_OS ENETUNREACH, ...); NS_ERR_TIMEOUT "timed out" when the
+ *         deadline passes during the lookup; NS_ERR_GAIERROR; NS_ERR_OS
+ *         "can't start new thread" when no lookup thread can be made
+ *         (Python's RuntimeError); NS_ERR_OVERFLOW "create_connection():
  *         port must be 0-65535."; NS_ERR_VALUE for bad options or a NULL
  *         `out`.
  * Python: `socket.create_connection((host, port), timeout, source_address,
@@ -203,10 +207,12 @@ NS_EXTERN ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
 
 /**
  * Whether IPv6 sockets can be made here, found by making one. Unlike
- * Python's constant `socket.has_ipv6`, this asks the running system; when
- * it cannot tell (no descriptor left, say) it says false, and the
- * last-error record tells why.
- * @return true when an AF_INET6 socket can be created.
+ * Python's constant `socket.has_ipv6`, this asks the running system. When
+ * the probe cannot tell (no descriptor or memory left) the answer is the
+ * one an earlier probe in this process learned, or true, Python's
+ * constant; the last-error record still says why the probe failed.
+ * @return false when the system has no IPv6 (EAFNOSUPPORT); true when an
+ *         AF_INET6 socket can be created.
  * Python: `socket.has_ipv6`
  * @since 1.0
  */

@@ -139,6 +139,27 @@ NS_EXTERN const char *ns_error_last_operation(void);
  */
 NS_EXTERN const char *ns_error_last_message(void);
 
+struct ns_addr;
+
+/**
+ * The address the last failure on the calling thread happened at, for the
+ * calls that try addresses on their own: ns_create_connection() and
+ * ns_create_connection_addrs() (the address of the attempt whose error
+ * they return) and ns_create_server() (the address it could not bind).
+ *
+ * Python's `str(exc)` does not name the address, so
+ * ns_error_last_message() does not either; this is where it is kept. The
+ * address lives in a per-thread record: no allocation, valid until the
+ * next failure on the same thread, which replaces or clears it.
+ *
+ * @return the address, or NULL when the last failure has none (every
+ *         failure of every other call, a failed lookup, a timeout before
+ *         any attempt, or no failure yet).
+ * Python: none (`create_connection` loses the address; cpython#115068)
+ * @since 1.1
+ */
+NS_EXTERN const struct ns_addr *ns_error_last_address(void);
+
 /**
  * Forget the last failure on the calling thread.
  * @since 1.0

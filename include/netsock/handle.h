@@ -130,12 +130,19 @@ NS_EXTERN ns_err ns_set_inheritable(ns_socket *s, bool inheritable);
  *
  * The stream reads and writes through a duplicate of the socket (a
  * close-on-exec descriptor, as ns_dup() makes): fclose() closes only that
- * duplicate, and the socket stays open until ns_close(). It reads with
- * ns_recv() and writes with ns_sendall(), so a closed peer is an error and
- * never SIGPIPE, signals are retried, and the socket's timeout (the one it
- * had when the stream was made) applies: a timeout shows as a short read
- * or write with ferror() set and errno EAGAIN, after which, as Python warns
- * for its own files, the stream's buffer may be inconsistent. `mode` is
+ * duplicate, and the socket stays open until ns_close(). A closed peer is
+ * an error and never SIGPIPE, and signals are retried (PEP 475).
+ *
+ * Timeout: the stream keeps the timeout the socket had when the stream was
+ * made; ns_settimeout() on the socket afterwards does not change it. Each
+ * read and each write the stream makes (one stdio buffer's worth) gets
+ * the whole timeout, and a write sends all or fails, as ns_sendall(). No
+ * wait goes past that deadline. A timeout shows as a short read or write
+ * with ferror() set and errno ETIMEDOUT (Python's TimeoutError), after
+ * which, as Python warns for its own files, the stream's buffer may be
+ * inconsistent. A stream made from a non-blocking socket (timeout 0)
+ * fails with errno EAGAIN when it would wait; one made with no timeout
+ * waits as long as it takes. `mode` is
  * Python's: only 'r', 'w' and 'b', where "" and "b" read, "w" writes, and
  * "rw" does both ('b' changes nothing in C). A "rw" stream must be
  * fflush()ed before it reads after writing; separate "r" and "w" streams

@@ -187,8 +187,9 @@ NS_EXTERN ns_err ns_cmsg_add_pktinfo(ns_cmsg_buf *b, const ns_pktinfo *info);
  *
  * @param b the buffer.
  * @param prev the message returned last, or NULL for the first.
- * @return the next message, or NULL at the end (and for a NULL buffer or
- *         a `prev` outside it).
+ * @return the next message, or NULL at the end (and for a NULL buffer, a
+ *         `prev` outside it or not on a header, or `data` not aligned for
+ *         `struct cmsghdr`, whose headers cannot be read).
  * Python: iterating over `ancdata`
  * @since 1.0
  */
@@ -273,7 +274,8 @@ NS_EXTERN ns_err ns_cmsg_get_pktinfo(const struct cmsghdr *c,
  * @param c a message from ns_cmsg_next().
  * @param[out] out the time.
  * @return NS_OK; NS_ERR_VALUE "not a timestamp control message", a wrong
- *         length, or NULL arguments.
+ *         length, "timestamp out of range" (a fraction that is not below
+ *         one second, from a buffer built by hand), or NULL arguments.
  * Python: unpacking an SCM_TIMESTAMP item by hand
  * @since 1.0
  */
@@ -328,6 +330,12 @@ NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const struct iovec *iov,
  *
  * MSG_CMSG_CLOEXEC is always added: descriptors received are
  * close-on-exec. They belong to the caller from here on.
+ *
+ * MSG_ERRQUEUE reads the socket's error queue, which never blocks in the
+ * kernel: on a socket with a timeout the call waits (asleep, in poll(2))
+ * for an entry until the deadline, then fails with TimeoutError "timed
+ * out"; without a timeout an empty queue is BlockingIOError at once, as
+ * in Python.
  *
  * @param s the socket.
  * @param iov the buffers; may be NULL only when `iovcnt` is 0.

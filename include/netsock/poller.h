@@ -13,9 +13,20 @@
  * Two backends sit behind the same calls: epoll(7) on Linux, the default,
  * and poll(2), which needs nothing but POSIX. Pick one at creation.
  *
- * A poller is not thread-safe: use it from one thread at a time. Unregister
- * a socket before closing it; a closed socket left registered may keep its
- * descriptor's slot.
+ * A poller is not thread-safe: use it from one thread at a time.
+ *
+ * Closing a registered socket unregisters it: ns_close() and ns_detach()
+ * take the socket out of every poller it is registered with before the
+ * handle is freed, so no poller ever hands back a freed handle, whatever
+ * became of the descriptor (reused by a new socket, kept open by a
+ * duplicate or by ns_detach()), and the descriptor's slot is free for the
+ * next socket. Python's selectors leave that to the program (unregister
+ * first); here forgetting is safe. Because closing touches the pollers,
+ * close a registered socket only from the thread that uses its pollers,
+ * as for ns_poller_unregister(). ns_poller_close() forgets its sockets. A
+ * descriptor closed behind the library's back (close(ns_fileno(s))) is
+ * forgotten by the poll backend, and by epoll unless a duplicate keeps it
+ * open: unregister such a socket yourself.
  *
  * @code
  * ns_poller *p;

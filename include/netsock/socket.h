@@ -58,7 +58,14 @@ NS_EXTERN ns_err ns_socket_create(ns_socket **out, int family, int type,
 
 /**
  * Close the socket and free the handle, like fclose(): the handle is gone
- * afterwards, whatever the result.
+ * afterwards, whatever the result. A socket registered with pollers is
+ * unregistered from them first (see poller.h).
+ *
+ * Never close a socket another thread is using: the handle is freed under
+ * it, and closing a descriptor does not wake a thread blocked on it in
+ * ns_recv() or ns_accept(). To stop such a thread, call ns_shutdown(s,
+ * SHUT_RDWR) (or SHUT_RD): the blocked ns_recv() returns 0 bytes, as at
+ * the peer's close; then join the thread, and close.
  *
  * @param s the handle, or NULL (then nothing happens).
  * @return NS_OK; NS_ERR_OS when close(2) reports an error (for example EBADF
@@ -190,6 +197,11 @@ NS_EXTERN int ns_connect_ex(ns_socket *s, const ns_addr *addr);
 /**
  * Shut down one or both halves of the connection.
  *
+ * This is how to wake a thread blocked in ns_recv() on the socket (which
+ * ns_close() does not do): after SHUT_RD or SHUT_RDWR its ns_recv()
+ * returns NS_OK with 0 bytes. On Linux that holds for a datagram socket
+ * too, though shutdown(2) reports ENOTCONN for one that is not connected.
+ *
  * @param s the socket.
  * @param how SHUT_RD, SHUT_WR or SHUT_RDWR.
  * @return NS_OK; NS_ERR_OS: ENOTCONN, or EINVAL "[Errno 22] Invalid
@@ -304,7 +316,8 @@ NS_EXTERN ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
  * @param flags MSG_* flags, usually 0.
  * @param[out] received_out how many bytes arrived; not NULL.
  * @param[out] addr_out the sender, or NULL; empty (len 0) when the kernel
- *        reports none, as for a connected stream.
+ *        reports none, as for a connected stream, and when the call fails
+ *        (never an earlier sender).
  * @return as ns_recv().
  * Python: `n, address = s.recvfrom_into(buf, len, flags)`
  * @since 1.0

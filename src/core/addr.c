@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "sockaddr.h"
@@ -24,7 +25,8 @@ enum empty_reason {
   EMPTY_UNSET = 0,
   EMPTY_BAD_PORT = 1,
   EMPTY_BAD_FLOW = 2,
-  EMPTY_PATH_TOO_LONG = 3
+  EMPTY_PATH_TOO_LONG = 3,
+  EMPTY_FAILED = 4 /* the failure itself is kept: see set_failed */
 };
 
 static void set_empty(ns_addr *out, enum empty_reason why)
@@ -32,6 +34,48 @@ static void set_empty(ns_addr *out, enum empty_reason why)
   memset(out, 0, sizeof *out);
   out->u.sa.sa_family = AF_UNSPEC;
   out->u.sa.sa_data[0] = (char)why;
+}
+
+/*
+ * Where an EMPTY_FAILED address keeps its failure, in the bytes of `u`
+ * after the family and the reason: the class, the errno, and Python's
+ * message (cut to what fits; a constructor's messages are short).
+ */
+enum { FAILED_CODE_AT = 3, FAILED_ERRNO_AT = 4, FAILED_TEXT_AT = 8 };
+
+/* Leave `out` empty, keeping the failure just recorded on this thread, so
+   that an operation given it fails with the same class, errno and text. */
+static void set_failed(ns_addr *out)
+{
+  set_empty(out, EMPTY_FAILED);
+  unsigned char *b = (unsigned char *)&out->u;
+  int sys_errno = ns_error_last_errno();
+  b[FAILED_CODE_AT] = (unsigned char)ns_error_last_code();
+  memcpy(b + FAILED_ERRNO_AT, &sys_errno, sizeof sys_errno);
+  snprintf((char *)b + FAILED_TEXT_AT, sizeof out->u - FAILED_TEXT_AT, "%s",
+           ns_error_last_message());
+}
+
+/* A constructor's failure, kept in `out` (when there is one). */
+static ns_err keep_failure(ns_addr *out, ns_err err)
+{
+  if (err && out)
+    set_failed(out);
+  return err;
+}
+
+static ns_err replay_failure(const ns_addr *addr, const char *op)
+{
+  const unsigned char *b = (const unsigned char *)&addr->u;
+  int sys_errno;
+  memcpy(&sys_errno, b + FAILED_ERRNO_AT, sizeof sys_errno);
+  char text[sizeof addr->u - FAILED_TEXT_AT];
+  memcpy(text, b + FAILED_TEXT_AT, sizeof text);
+  text[sizeof text - 1] = '\0'; /* a hand-made address may lack it */
+  ns_err code = (ns_err)b[FAILED_CODE_AT];
+  if (strcmp(ns_error_name(code), "UnknownError") == 0 || code == NS_OK)
+    return ns__fail_fmt(NS_ERR_VALUE, op, "%s(): address is empty", op);
+  return ns__fail_replay(code, op, sys_errno, text);
 }
 
 /* Python's messages; `op` is the operation, or NULL for a constructor. */
@@ -61,7 +105,38 @@ ns_err ns__addr_explain(const ns_addr *addr, const char *op)
     return range_error(why, op);
   if (why == EMPTY_PATH_TOO_LONG)
     return ns__fail_msg(NS_ERR_OS, op, "AF_UNIX path too long");
+  if (why == EMPTY_FAILED)
+    return replay_failure(addr, op);
   return ns__fail_fmt(NS_ERR_VALUE, op, "%s(): address is empty", op);
+}
+
+bool ns__addr_len_ok(const ns_addr *addr)
+{
+  switch (addr->u.sa.sa_family) {
+  case AF_INET:
+    return addr->len >= sizeof addr->u.in4 && addr->len <= sizeof addr->u;
+  case AF_INET6:
+    return addr->len >= sizeof addr->u.in6 && addr->len <= sizeof addr->u;
+  case AF_UNIX:
+    return addr->len >= UNIX_PATH_OFFSET && addr->len <= sizeof addr->u.un;
+  default:
+    return addr->len >= sizeof(sa_family_t) && addr->len <= sizeof addr->u;
+  }
+}
+
+static ns_err bad_len(const ns_addr *addr, const char *op)
+{
+  return ns__fail_fmt(NS_ERR_VALUE, op,
+                      "%s(): bad address length %u for family %d", op,
+                      (unsigned)addr->len, (int)addr->u.sa.sa_family);
+}
+
+ns_err ns__addr_check_full(const ns_addr *addr, const char *op)
+{
+  ns_err err = ns__addr_check(addr, op);
+  if (!err && !ns__addr_len_ok(addr))
+    err = bad_len(addr, op);
+  return err;
 }
 
 static void set_inet(ns_addr *out, struct in_addr ip, int port)
@@ -75,7 +150,8 @@ static void set_inet(ns_addr *out, struct in_addr ip, int port)
 ns_err ns_addr_inet(ns_addr *out, const char *host, int port)
 {
   if (!out || !host)
-    return ns__fail_null("ns_addr_inet", "ns_addr_inet(): NULL argument");
+    return keep_failure(
+        out, ns__fail_null("ns_addr_inet", "ns_addr_inet(): NULL argument"));
   if (port < 0 || port > 65535)
     return bad_range(out, EMPTY_BAD_PORT);
   struct in_addr ip = {0};
@@ -85,7 +161,8 @@ ns_err ns_addr_inet(ns_addr *out, const char *host, int port)
     ip.s_addr = htonl(INADDR_BROADCAST);
   else if (inet_pton(AF_INET, host, &ip) != 1) {
     set_inet(out, ip, port);
-    return ns__resolve_host(out, AF_INET, host, "getaddrinfo");
+    return keep_failure(out,
+                        ns__resolve_host(out, AF_INET, host, "getaddrinfo"));
   }
   set_inet(out, ip, port);
   return NS_OK;
@@ -113,7 +190,18 @@ static ns_err parse_ipv6_host(const char *text, size_t len,
     return ns__fail_fmt(NS_ERR_VALUE, op, "invalid IPv6 zone");
   memcpy(zone, pct + 1, zone_len);
   zone[zone_len] = '\0';
+  errno = 0;
   unsigned index = if_nametoindex(zone);
+  /* No such interface is ENODEV. Anything else means the C library could
+     not open the socket it asks through, and its errno then comes from
+     its last fallback (ENOENT for a /proc file): open one here to learn
+     the real reason (EMFILE), which says nothing about the zone. */
+  if (index == 0 && errno != ENODEV && errno != ENXIO) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+      return ns__fail_errno(op, errno);
+    close(fd);
+  }
   if (index == 0) {
     char *end;
     unsigned long n = strtoul(zone, &end, 10);
@@ -140,22 +228,27 @@ ns_err ns_addr_inet6(ns_addr *out, const char *host, int port,
                      uint32_t flowinfo, uint32_t scope_id)
 {
   if (!out || !host)
-    return ns__fail_null("ns_addr_inet6", "ns_addr_inet6(): NULL argument");
+    return keep_failure(
+        out, ns__fail_null("ns_addr_inet6", "ns_addr_inet6(): NULL argument"));
   if (port < 0 || port > 65535)
     return bad_range(out, EMPTY_BAD_PORT);
   if (flowinfo > 0xfffff)
     return bad_range(out, EMPTY_BAD_FLOW);
   struct in6_addr ip = IN6ADDR_ANY_INIT;
   uint32_t scope = scope_id;
-  if (host[0] != '\0' && strchr(host, ':')) {
-    ns_err err = parse_ipv6_host(host, strlen(host), &ip, &scope,
-                                 "ns_addr_inet6");
-    if (err)
-      return err;
-  } else if (host[0] != '\0') {
+  ns_err err = NS_ERR_VALUE;
+  if (host[0] != '\0' && strchr(host, ':'))
+    err = parse_ipv6_host(host, strlen(host), &ip, &scope, "ns_addr_inet6");
+  /* Text that is no numeric address, "[::1]" or an unknown zone included,
+     goes to getaddrinfo as Python sends it, for Python's gaierror; an OS
+     failure while reading the zone (EMFILE) is reported as it is. */
+  if (err == NS_ERR_VALUE && host[0] != '\0') {
     set_inet6(out, &ip, port, flowinfo, scope_id);
-    return ns__resolve_host(out, AF_INET6, host, "getaddrinfo");
+    return keep_failure(out,
+                        ns__resolve_host(out, AF_INET6, host, "getaddrinfo"));
   }
+  if (err && host[0] != '\0')
+    return keep_failure(out, err);
   set_inet6(out, &ip, port, flowinfo, scope);
   return NS_OK;
 }
@@ -178,15 +271,17 @@ static ns_err set_unix(ns_addr *out, const void *bytes, size_t len,
 ns_err ns_addr_unix(ns_addr *out, const char *path)
 {
   if (!out || !path)
-    return ns__fail_null("ns_addr_unix", "ns_addr_unix(): NULL argument");
+    return keep_failure(
+        out, ns__fail_null("ns_addr_unix", "ns_addr_unix(): NULL argument"));
   return set_unix(out, path, strlen(path), false);
 }
 
 ns_err ns_addr_unix_abstract(ns_addr *out, const void *name, size_t len)
 {
   if (!out || (!name && len))
-    return ns__fail_null("ns_addr_unix_abstract",
-                         "ns_addr_unix_abstract(): NULL argument");
+    return keep_failure(out, ns__fail_null("ns_addr_unix_abstract",
+                                           "ns_addr_unix_abstract(): NULL "
+                                           "argument"));
   return set_unix(out, name, len, true);
 }
 
@@ -248,7 +343,14 @@ static ns_err parse_abstract(ns_addr *out, const char *text, size_t len,
   return set_unix(out, name, n, true);
 }
 
+static ns_err parse_text(ns_addr *out, const char *text, size_t len);
+
 ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len)
+{
+  return keep_failure(out, parse_text(out, text, len));
+}
+
+static ns_err parse_text(ns_addr *out, const char *text, size_t len)
 {
   static const char op[] = "ns_addr_parse";
   if (!out || (!text && len))
@@ -327,7 +429,8 @@ ns_err ns_addr_parse_n(ns_addr *out, const char *text, size_t len)
 ns_err ns_addr_parse(ns_addr *out, const char *text)
 {
   if (!text)
-    return ns__fail_null("ns_addr_parse", "ns_addr_parse(): NULL argument");
+    return keep_failure(
+        out, ns__fail_null("ns_addr_parse", "ns_addr_parse(): NULL argument"));
   return ns_addr_parse_n(out, text, strlen(text));
 }
 
@@ -406,6 +509,8 @@ static ns_err format_into(const ns_addr *addr, struct text *t, bool with_port,
                           const char *op)
 {
   char port[8];
+  if (addr->len && !ns__addr_len_ok(addr))
+    return bad_len(addr, op);
   switch (addr->len ? addr->u.sa.sa_family : AF_UNSPEC) {
   case AF_INET: {
     char ip[INET_ADDRSTRLEN];
@@ -474,8 +579,17 @@ void ns__addr_set_header(ns_addr *a, int family, socklen_t len)
   a->len = len;
 }
 
+static ns_err from_sockaddr(ns_addr *out, const struct sockaddr *sa,
+                            size_t len);
+
 ns_err ns_addr_from_sockaddr(ns_addr *out, const struct sockaddr *sa,
                              size_t len)
+{
+  return keep_failure(out, from_sockaddr(out, sa, len));
+}
+
+static ns_err from_sockaddr(ns_addr *out, const struct sockaddr *sa,
+                            size_t len)
 {
   static const char op[] = "ns_addr_from_sockaddr";
   if (!out || (!sa && len))
@@ -515,6 +629,8 @@ int ns_addr_family(const ns_addr *addr)
 
 int ns_addr_port(const ns_addr *addr)
 {
+  if (addr && addr->len && !ns__addr_len_ok(addr))
+    return -1;
   switch (ns_addr_family(addr)) {
   case AF_INET:
     return ntohs(addr->u.in4.sin_port);
@@ -529,6 +645,10 @@ bool ns_addr_equal(const ns_addr *a, const ns_addr *b)
 {
   int family = ns_addr_family(a);
   if (family != ns_addr_family(b))
+    return false;
+  /* A `len` that does not fit its family is equal to nothing, as NaN. */
+  if ((a && a->len && !ns__addr_len_ok(a)) ||
+      (b && b->len && !ns__addr_len_ok(b)))
     return false;
   switch (family) {
   case AF_INET:

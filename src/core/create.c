@@ -73,133 +73,30 @@ static void save_failure(ns_connect_error *e, const ns_addr *addr)
 /* ---- name lookup under a deadline ---------------------------------------- */
 
 /*
- * getaddrinfo(3) cannot be interrupted, so a lookup that must end by a
- * deadline runs on a detached thread. Whoever finishes last, the waiter
- * or the thread, frees the request, so a waiter that gives up returns at
- * once and the thread cleans up after itself.
+ * Resolve for create_connection: the list goes to *own (the caller frees
+ * it) or, for a lookup on a thread, is held through *shared (the caller
+ * releases it). A numeric host needs no lookup, so only names, and only
+ * under a deadline, go to a thread (lookup.c). Called with cancellation
+ * disabled; the caller's `cancel_state` is in force while it waits.
  */
-typedef struct lookup {
-  pthread_mutex_t mu;
-  pthread_cond_t done_cv;
-  int refs;
-  bool done;
-  ns_addrinfo *list;
-  ns_err code;
-  int sys_errno;
-  char port[8];
-  char host[]; /* NUL-terminated */
-} lookup;
-
-static void lookup_release(lookup *l)
-{
-  pthread_mutex_lock(&l->mu);
-  bool last = --l->refs == 0;
-  pthread_mutex_unlock(&l->mu);
-  if (!last)
-    return;
-  ns_addrinfo_free(l->list);
-  pthread_cond_destroy(&l->done_cv);
-  pthread_mutex_destroy(&l->mu);
-  free(l);
-}
-
-static void *lookup_thread(void *arg)
-{
-  lookup *l = arg;
-  ns_addrinfo *list = NULL;
-  ns_err code =
-      ns_getaddrinfo(&list, l->host, l->port, AF_UNSPEC, SOCK_STREAM, 0, 0);
-  pthread_mutex_lock(&l->mu);
-  l->list = list;
-  l->code = code;
-  l->sys_errno = code ? ns_error_last_errno() : 0;
-  l->done = true;
-  pthread_cond_signal(&l->done_cv);
-  pthread_mutex_unlock(&l->mu);
-  lookup_release(l);
-  return NULL;
-}
-
-static ns_err lookup_start(lookup **out, const char *host, const char *port)
-{
-  size_t host_len = strlen(host) + 1;
-  lookup *l = malloc(sizeof *l + host_len);
-  if (!l)
-    return ns__fail_msg(NS_ERR_MEMORY, "getaddrinfo", "out of memory");
-  memset(l, 0, sizeof *l);
-  memcpy(l->host, host, host_len);
-  snprintf(l->port, sizeof l->port, "%s", port);
-  l->refs = 2;
-  pthread_condattr_t ca;
-  pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-  pthread_cond_init(&l->done_cv, &ca);
-  pthread_condattr_destroy(&ca);
-  pthread_mutex_init(&l->mu, NULL);
-  pthread_attr_t ta;
-  pthread_attr_init(&ta);
-  pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-  /* The thread takes no signals: they stay with the program's threads. */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pthread_t tid;
-  int rc = pthread_create(&tid, &ta, lookup_thread, l);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&ta);
-  if (rc != 0) {
-    l->refs = 1;
-    lookup_release(l);
-    return ns__fail_errno("getaddrinfo", rc);
-  }
-  *out = l;
-  return NS_OK;
-}
-
-static ns_err lookup_wait(lookup *l, int64_t deadline_ns, ns_addrinfo **out)
-{
-  struct timespec at = {(time_t)(deadline_ns / 1000000000),
-                        (long)(deadline_ns % 1000000000)};
-  pthread_mutex_lock(&l->mu);
-  while (!l->done && pthread_cond_timedwait(&l->done_cv, &l->mu, &at) == 0)
-    ;
-  bool done = l->done;
-  ns_err code = l->code;
-  int sys_errno = l->sys_errno;
-  if (done) {
-    *out = l->list;
-    l->list = NULL;
-  }
-  pthread_mutex_unlock(&l->mu);
-  lookup_release(l);
-  if (!done)
-    return ns__fail_timeout("getaddrinfo");
-  /* The failure was recorded on the lookup's thread: record it here. */
-  if (code == NS_ERR_GAIERROR)
-    return ns__fail_gai("getaddrinfo", sys_errno, 0);
-  if (code)
-    return ns__fail_errno("getaddrinfo", sys_errno);
-  return NS_OK;
-}
-
-/*
- * Resolve for create_connection. A numeric host needs no lookup, so only
- * names, and only under a deadline, go to a thread.
- */
-static ns_err resolve(ns_addrinfo **out, const char *host, int port,
-                      int64_t deadline_ns)
+static ns_err resolve(ns_addrinfo **own, ns__lookup **shared, const char *host,
+                      int port, int64_t deadline_ns, int cancel_state)
 {
   char service[8];
   snprintf(service, sizeof service, "%d", port);
-  ns_err err = ns_getaddrinfo(out, host, service, AF_UNSPEC, SOCK_STREAM, 0,
+  *own = NULL;
+  *shared = NULL;
+  ns_err err = ns_getaddrinfo(own, host, service, AF_UNSPEC, SOCK_STREAM, 0,
                               AI_NUMERICHOST);
   if (err != NS_ERR_GAIERROR || ns_error_last_errno() != EAI_NONAME)
     return err;
-  if (!deadline_ns)
-    return ns_getaddrinfo(out, host, service, AF_UNSPEC, SOCK_STREAM, 0, 0);
-  lookup *l = NULL;
-  err = lookup_start(&l, host, service);
-  return err ? err : lookup_wait(l, deadline_ns, out);
+  if (deadline_ns)
+    return ns__lookup_wait(shared, host, service, deadline_ns, cancel_state);
+  /* getaddrinfo may be cancelled: nothing of ours is held here. */
+  pthread_setcancelstate(cancel_state, NULL);
+  err = ns_getaddrinfo(own, host, service, AF_UNSPEC, SOCK_STREAM, 0, 0);
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+  return err;
 }
 
 /* ---- the candidates, families interleaved -------------------------------- */
@@ -280,7 +177,39 @@ typedef struct race {
   ns_socket *pending[MAX_IN_FLIGHT];
   ns_addr pending_addr[MAX_IN_FLIGHT];
   ns_socket *winner;
+  /* Cancellation: the caller's state, allowed only while the race waits
+     in poll(), and what a cancelled race must give back. */
+  int cancel_state;
+  ns_addrinfo *own_list;
+  ns__lookup *shared_list;
 } race;
+
+/* The caller was cancelled in poll(): close every attempt, free the list. */
+static void race_cancelled(void *arg)
+{
+  race *r = arg;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+  for (size_t i = 0; i < r->n_pending; i++)
+    ns_close(r->pending[i]);
+  r->n_pending = 0;
+  ns_addrinfo_free(r->own_list);
+  ns__lookup_release(r->shared_list);
+}
+
+/* poll(2) over the pending attempts, the one place a race may be
+   cancelled. */
+static int race_poll(race *r, struct pollfd *p, int timeout_ms)
+{
+  int n;
+  pthread_cleanup_push(race_cancelled, r);
+  pthread_setcancelstate(r->cancel_state, NULL);
+  n = poll(p, (nfds_t)r->n_pending, timeout_ms);
+  int e = errno;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+  errno = e;
+  pthread_cleanup_pop(0);
+  return n;
+}
 
 /* An attempt failed: the thread's last error says why. */
 static void attempt_failed(race *r, const ns_addr *addr)
@@ -414,8 +343,8 @@ static ns_err race_run(race *r, candidates *c)
     struct pollfd p[MAX_IN_FLIGHT];
     for (size_t i = 0; i < r->n_pending; i++)
       p[i] = (struct pollfd){ns_fileno(r->pending[i]), POLLOUT, 0};
-    int n = poll(p, (nfds_t)r->n_pending,
-                 until == INT64_MAX ? -1 : ns__poll_ms(until - now));
+    int n =
+        race_poll(r, p, until == INT64_MAX ? -1 : ns__poll_ms(until - now));
     if (n < 0 && errno != EINTR) {
       ns_err err = ns__fail_errno("connect", errno);
       for (size_t i = 0; i < r->n_pending; i++)
@@ -440,11 +369,11 @@ static ns_err race_run(race *r, candidates *c)
     return NS_OK;
   if (!r->failed)
     return ns__fail_timeout("connect");
-  char where[NS_ADDR_STRLEN + 64], suffix[NS_ADDR_STRLEN + 128];
-  python_repr(&r->last.addr, where, sizeof where);
-  snprintf(suffix, sizeof suffix, " (while attempting to connect to %s)",
-           where);
-  return fail_again(&r->last, suffix);
+  /* Python's str(exc) is the attempt's own; where it happened is kept
+     beside it (ns_error_last_address). */
+  ns_err err = fail_again(&r->last, "");
+  ns__fail_at_address(&r->last.addr);
+  return err;
 }
 
 /* ---- create_connection --------------------------------------------------- */
@@ -526,8 +455,14 @@ static ns_err connect_begin(ns_socket **out,
   return read_connect_options(opts, st, op);
 }
 
-ns_err ns_create_connection(ns_socket **out, const char *host, int port,
-                            const ns_create_connection_options *opts)
+/*
+ * Both entry points run with cancellation disabled but for their waits
+ * (the lookup and the race's poll), each under a cleanup handler: a
+ * caller cancelled there leaves no socket, list or lookup behind.
+ */
+static ns_err create_connection(ns_socket **out, const char *host, int port,
+                                const ns_create_connection_options *opts,
+                                int cancel_state)
 {
   const char *op = "create_connection";
   int64_t start = 0;
@@ -540,20 +475,35 @@ ns_err ns_create_connection(ns_socket **out, const char *host, int port,
                         "create_connection(): port must be 0-65535.");
   race r;
   race_init(&r, &st, start);
-  ns_addrinfo *list;
-  err = resolve(&list, host, port, r.deadline_ns);
+  r.cancel_state = cancel_state;
+  err = resolve(&r.own_list, &r.shared_list, host, port, r.deadline_ns,
+                cancel_state);
   if (err)
     return err;
   candidates c;
-  candidates_init(&c, list, NULL, 0);
+  candidates_init(&c,
+                  r.own_list ? r.own_list : ns__lookup_list(r.shared_list),
+                  NULL, 0);
   err = race_run(&r, &c);
-  ns_addrinfo_free(list);
+  ns_addrinfo_free(r.own_list);
+  ns__lookup_release(r.shared_list);
   return err ? err : race_finish(&r, &st, out);
 }
 
-ns_err ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs,
-                                  size_t n,
-                                  const ns_create_connection_options *opts)
+ns_err ns_create_connection(ns_socket **out, const char *host, int port,
+                            const ns_create_connection_options *opts)
+{
+  int cancel_state;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  ns_err err = create_connection(out, host, port, opts, cancel_state);
+  pthread_setcancelstate(cancel_state, NULL);
+  return err;
+}
+
+static ns_err create_connection_addrs(ns_socket **out, const ns_addr *addrs,
+                                      size_t n,
+                                      const ns_create_connection_options *opts,
+                                      int cancel_state)
 {
   const char *op = "create_connection";
   int64_t start = 0;
@@ -564,16 +514,28 @@ ns_err ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs,
   if (!addrs || n == 0)
     return ns__fail_msg(NS_ERR_VALUE, op, "create_connection(): no addresses");
   for (size_t i = 0; i < n; i++) {
-    err = ns__addr_check(&addrs[i], op);
+    err = ns__addr_check_full(&addrs[i], op);
     if (err)
       return err;
   }
   race r;
   race_init(&r, &st, start);
+  r.cancel_state = cancel_state;
   candidates c;
   candidates_init(&c, NULL, addrs, n);
   err = race_run(&r, &c);
   return err ? err : race_finish(&r, &st, out);
+}
+
+ns_err ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs,
+                                  size_t n,
+                                  const ns_create_connection_options *opts)
+{
+  int cancel_state;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  ns_err err = create_connection_addrs(out, addrs, n, opts, cancel_state);
+  pthread_setcancelstate(cancel_state, NULL);
+  return err;
 }
 
 /* ---- create_server ------------------------------------------------------- */
@@ -593,7 +555,7 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
     return ns__fail_fmt(NS_ERR_VALUE, op,
                         "create_server(): unsupported options version %u",
                         opts->version);
-  ns_err err = ns__addr_check(addr, op);
+  ns_err err = ns__addr_check_full(addr, op);
   if (err)
     return err;
   int family = ns_addr_family(addr);
@@ -624,6 +586,7 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
     snprintf(suffix, sizeof suffix, " (while attempting to bind on address %s)",
              where);
     err = fail_again(&e, suffix);
+    ns__fail_at_address(addr);
   }
   if (!err)
     err = ns_listen(s, opts->backlog < 0 ? DEFAULT_BACKLOG : opts->backlog);
@@ -637,13 +600,27 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
 
 /* ---- probes -------------------------------------------------------------- */
 
+/*
+ * Python's has_ipv6 is a constant of the build. The probe asks the running
+ * system instead, but a socket that cannot be made for lack of descriptors
+ * or memory says nothing about IPv6: then the answer is the one an earlier
+ * probe learned, or Python's constant, true.
+ */
 bool ns_has_ipv6(void)
 {
+  static _Atomic int learned; /* 0 not yet, 1 yes, -1 no */
   ns_socket *s;
-  if (ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0) != NS_OK)
+  if (ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0) == NS_OK) {
+    ns_close(s);
+    atomic_store(&learned, 1);
+    return true;
+  }
+  int e = ns_error_last_errno();
+  if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT) {
+    atomic_store(&learned, -1);
     return false;
-  ns_close(s);
-  return true;
+  }
+  return atomic_load(&learned) >= 0;
 }
 
 bool ns_has_dualstack_ipv6(void)

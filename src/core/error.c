@@ -114,7 +114,9 @@ static _Thread_local struct last_error {
   const char *op;
   const char *fixed; /* a literal message, or NULL to format from errno */
   bool formatted;
+  bool has_addr; /* set after the record by ns__fail_at_address */
   char text[MESSAGE_SIZE];
+  ns_addr addr;
 } last;
 
 static ns_err record(ns_err code, const char *op, int sys_errno,
@@ -125,7 +127,19 @@ static ns_err record(ns_err code, const char *op, int sys_errno,
   last.op = op;
   last.fixed = fixed;
   last.formatted = false;
+  last.has_addr = false;
   return code;
+}
+
+void ns__fail_at_address(const ns_addr *addr)
+{
+  last.addr = *addr;
+  last.has_addr = true;
+}
+
+const ns_addr *ns_error_last_address(void)
+{
+  return last.code != NS_OK && last.has_addr ? &last.addr : NULL;
 }
 
 ns_err ns__fail_errno(const char *op, int errnum)
@@ -165,6 +179,15 @@ static ns_err record_formatted(ns_err code, const char *op, int sys_errno,
                                const char *fmt, va_list ap)
 {
   vsnprintf(last.text, sizeof last.text, fmt, ap);
+  record(code, op, sys_errno, NULL);
+  last.formatted = true;
+  return code;
+}
+
+ns_err ns__fail_replay(ns_err code, const char *op, int sys_errno,
+                       const char *message)
+{
+  snprintf(last.text, sizeof last.text, "%s", message);
   record(code, op, sys_errno, NULL);
   last.formatted = true;
   return code;

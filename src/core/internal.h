@@ -48,7 +48,14 @@ struct ns_socket {
   /* Whether a kernel timer was ever set on this socket: a connection it
      accepts may carry a copy of them. */
   _Atomic bool kernel_timers_used;
+  /* The pollers this socket is registered with: the first, whose
+     registration names the next (poller.c). Closing or detaching the
+     socket unregisters it from each, so no poller keeps a freed handle. */
+  struct ns_poller *pollers;
 };
+
+/* Unregister `s` from every poller it is registered with (poller.c). */
+void ns__poller_forget(ns_socket *s);
 
 /* A kernel timer slot whose value is not known: the next call sets it. */
 #define NS__KERNEL_UNKNOWN INT64_MIN
@@ -90,6 +97,15 @@ ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 #endif
     ;
 
+/* A failure recorded earlier, recorded again as it was: class, errno and
+   Python's message (copied; it must not point into the record itself). */
+ns_err ns__fail_replay(ns_err code, const char *op, int sys_errno,
+                       const char *message);
+
+/* Keep `addr` as where the failure just recorded happened
+   (ns_error_last_address); any later failure forgets it. */
+void ns__fail_at_address(const ns_addr *addr);
+
 /* ---- socket.c ------------------------------------------------------------ */
 
 /*
@@ -118,6 +134,14 @@ void ns__addr_set_header(ns_addr *a, int family, socklen_t len);
 /* Why an address given to an operation is NULL or empty, recorded. */
 ns_err ns__addr_explain(const ns_addr *addr, const char *op);
 
+/* Whether addr->len fits its family: what every reader of the struct
+   checks before it trusts `len`. */
+bool ns__addr_len_ok(const ns_addr *addr);
+
+/* ns__addr_check, and a ValueError for a `len` that does not fit the
+   family: for calls that read the address themselves (not the hot path). */
+ns_err ns__addr_check_full(const ns_addr *addr, const char *op);
+
 /* Check an address given to an operation: inline, as sendto's hot path
    pays for it on every datagram. */
 static inline ns_err ns__addr_check(const ns_addr *addr, const char *op)
@@ -130,6 +154,23 @@ static inline ns_err ns__addr_check(const ns_addr *addr, const char *op)
 /* Resolve a host name for one family into *out, keeping out's port. */
 ns_err ns__resolve_host(ns_addr *out, int family, const char *host,
                         const char *op);
+
+/* ---- lookup.c: name lookups under a deadline ----------------------------- */
+
+typedef struct ns__lookup ns__lookup;
+
+/*
+ * Look up host and service (AF_UNSPEC, SOCK_STREAM) by deadline_ns
+ * (CLOCK_MONOTONIC). On success *out holds the answer: read it with
+ * ns__lookup_list and give it back with ns__lookup_release. Call with
+ * cancellation disabled: it is enabled as `cancel_state` only while the
+ * caller waits. Fails with TimeoutError when the deadline passes first,
+ * OSError "can't start new thread" when no lookup thread can be made.
+ */
+ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
+                       int64_t deadline_ns, int cancel_state);
+const ns_addrinfo *ns__lookup_list(const ns__lookup *l);
+void ns__lookup_release(ns__lookup *l);
 
 /* ---- timeout.c ------------------------------------------------------------- */
 

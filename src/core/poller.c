@@ -62,10 +62,47 @@ ns_err ns_poller_create(ns_poller **out, int backend)
   return NS_OK;
 }
 
+/* The link in the chain of `s`'s pollers that points at `p`. */
+static ns_poller **chain_link(ns_socket *s, const ns_poller *p)
+{
+  ns_poller **link = &s->pollers;
+  while (*link && *link != p)
+    link = &(*link)->regs[s->fd].next_poller;
+  return link;
+}
+
+/* Take `p` out of the chain of the socket registered at `r`. */
+static void chain_unlink(ns_poller *p, ns__poller_reg *r)
+{
+  ns_poller **link = chain_link(r->sock, p);
+  if (*link)
+    *link = r->next_poller;
+}
+
+void ns__poller_drop(ns_poller *p, int fd)
+{
+  chain_unlink(p, &p->regs[fd]);
+  memset(&p->regs[fd], 0, sizeof p->regs[fd]);
+  p->count--;
+}
+
+void ns__poller_forget(ns_socket *s)
+{
+  while (s->pollers) {
+    ns_poller *p = s->pollers;
+    if (ns_poller_unregister(p, s) != NS_OK && s->pollers == p)
+      s->pollers = p->regs[s->fd].next_poller; /* never loop */
+  }
+}
+
 ns_err ns_poller_close(ns_poller *p)
 {
   if (!p)
     return NS_OK;
+  /* Its sockets stop pointing at it. */
+  for (size_t fd = 0; p->count && fd < p->regs_cap; fd++)
+    if (p->regs[fd].sock)
+      chain_unlink(p, &p->regs[fd]);
   int rc = p->ops->fini(p);
   int err = errno;
   free(p->regs);
@@ -156,6 +193,8 @@ ns_err ns_poller_register(ns_poller *p, ns_socket *s, unsigned int events,
                            : ns__fail_errno(op, errno);
   r->sock = s;
   r->data = data;
+  r->next_poller = s->pollers;
+  s->pollers = p;
   p->count++;
   return NS_OK;
 }
@@ -189,8 +228,7 @@ ns_err ns_poller_unregister(ns_poller *p, ns_socket *s)
      back (EBADF, ENOENT) is unregistered all the same. */
   int rc = p->ops->del(p, s->fd);
   int e = errno;
-  memset(r, 0, sizeof *r);
-  p->count--;
+  ns__poller_drop(p, s->fd);
   if (rc != 0 && e != EBADF && e != ENOENT)
     return ns__fail_errno(op, e);
   return NS_OK;

@@ -17,6 +17,7 @@ typedef struct ns__poller_reg {
   void *data;
   unsigned int events;
   size_t slot; /* the poll backend's index into its pollfd array */
+  ns_poller *next_poller; /* the next poller `sock` is registered with */
 } ns__poller_reg;
 
 /*
@@ -50,6 +51,10 @@ struct ns_poller {
   size_t pfcap;
   size_t scan; /* where the next scan starts, so none is starved */
 };
+
+/* Forget the registration at `fd` without asking the backend: the
+   socket's chain of pollers no longer names `p`. */
+void ns__poller_drop(ns_poller *p, int fd);
 
 extern const ns__poller_ops ns__poller_poll_ops;
 #if HAVE_EPOLL

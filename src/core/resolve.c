@@ -369,8 +369,17 @@ ns_err ns_getfqdn(const char *name, char *buf, size_t size)
   while (len && isspace((unsigned char)name[len - 1]))
     len--;
   char host[NI_MAXHOST];
-  if (len >= sizeof host)
-    len = sizeof host - 1;
+  /* Longer than any name a lookup can answer for: Python's lookup fails
+     and gives the name back whole, so this does too, never cut short. */
+  if (len >= sizeof host) {
+    if (len + 1 > size)
+      return ns__fail_fmt(NS_ERR_OVERFLOW, "getfqdn",
+                          "buffer too small: the result needs %zu bytes",
+                          len + 1);
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    return NS_OK;
+  }
   memcpy(host, name, len);
   host[len] = '\0';
   if (!host[0] || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {

@@ -137,6 +137,8 @@ int ns_detach(ns_socket *s)
   if (!s)
     return -1;
   int fd = s->fd;
+  if (s->pollers)
+    ns__poller_forget(s); /* the handle goes; the descriptor stays open */
   /* Best effort, as close(): the descriptor is the caller's either way. */
   if (atomic_load_explicit(&s->rcv_kernel_ns, memory_order_relaxed))
     (void)ns__set_kernel_timeout(fd, SO_RCVTIMEO, 0);

@@ -11,6 +11,8 @@
  */
 #include <limits.h>
 
+#include <string.h>
+
 #include "os.h"
 
 /* The checks every I/O call makes before its system call. */
@@ -178,13 +180,22 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
   return NS_OK;
 }
 
+/* A failed recvfrom leaves no sender behind, not even an earlier one:
+   the address is empty. Off the hot path: only failures come here. */
+static NS__NOINLINE ns_err recvfrom_failed(ns_addr *addr_out, ns_err err)
+{
+  if (err && addr_out)
+    memset(addr_out, 0, sizeof *addr_out);
+  return err;
+}
+
 ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
                    size_t *received_out, ns_addr *addr_out)
 {
   ns__deadline dl;
   ns_err err = check_io(s, buf, len, received_out, "recvfrom");
   if (err || (err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recvfrom")))
-    return err;
+    return recvfrom_failed(addr_out, err);
   /* The kernel writes the sender's length straight into the ns_addr. */
   struct sockaddr *from = NULL;
   socklen_t *from_len = NULL;
@@ -197,7 +208,7 @@ ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
   if (n < 0) {
     struct io_call c = {IO_RECVFROM, "recvfrom", buf, len,
                         flags,       NULL,       addr_out};
-    return io_retry(s, &dl, &c, received_out);
+    return recvfrom_failed(addr_out, io_retry(s, &dl, &c, received_out));
   }
   *received_out = (size_t)n;
   return NS_OK;

@@ -1,47 +1,115 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * makefile(): a stdio stream over a duplicate of the socket. The stream
- * reads and writes through ns_recv() and ns_sendall() on its own handle,
- * so it keeps what plain fdopen() would lose: no SIGPIPE,
- * the socket's timeout, and retries after signals. fclose() closes only
- * the duplicate.
+ * reads and writes on its own handle with recv(2) and send(2), so it keeps
+ * what plain fdopen() would lose: no SIGPIPE, a timeout, and retries after
+ * signals. fclose() closes only the duplicate.
  */
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "os.h"
 
-/* stdio's view of a failure: -1 with errno set. A libnetsock timeout has
-   no errno of its own; it shows as EAGAIN, as on a timed-out socket. */
-static int stream_errno(void)
+/*
+ * A stream's timeout is the one its socket had when the stream was made,
+ * kept here: the duplicate shares the socket's kernel timers and its
+ * O_NONBLOCK flag with the socket (one open file), so changing the
+ * socket's timeout afterwards would reach the stream through them. So the
+ * stream uses neither: every call is non-blocking (MSG_DONTWAIT), and a
+ * wait is a poll(2) bounded by the stream's own deadline. A ready call
+ * costs one system call, as on the socket; stdio is no hot path anyway.
+ */
+typedef struct stream {
+  ns_socket *dup;
+  int64_t timeout_ns; /* -1 none, 0 non-blocking, > 0 a limit per call */
+} stream;
+
+/*
+ * Wait until the descriptor is ready, within the deadline. 0 when ready;
+ * -1 with errno: ETIMEDOUT when the deadline passed (recognisable from
+ * errno alone, which is all stdio keeps, and Python's TimeoutError),
+ * EAGAIN for a non-blocking stream.
+ */
+static int stream_wait(const stream *st, short events, int64_t at)
 {
-  int e = ns_error_last_errno();
-  return e > 0 ? e : ns_error_last_code() == NS_ERR_TIMEOUT ? EAGAIN : EIO;
+  if (st->timeout_ns == 0) {
+    errno = EAGAIN;
+    return -1;
+  }
+  for (;;) {
+    int ms = -1;
+    if (st->timeout_ns > 0) {
+      int64_t left = at - ns__now_ns();
+      if (left <= 0) {
+        errno = ETIMEDOUT;
+        return -1;
+      }
+      ms = ns__poll_ms(left);
+    }
+    struct pollfd p = {ns_fileno(st->dup), events, 0};
+    int n = poll(&p, 1, ms);
+    if (n > 0)
+      return 0;
+    if (n < 0 && errno != EINTR) /* PEP 475: on with the time left */
+      return -1;
+  }
+}
+
+static int64_t stream_deadline(const stream *st)
+{
+  return st->timeout_ns > 0 ? ns__now_ns() + st->timeout_ns : 0;
 }
 
 static ssize_t stream_read(void *cookie, char *buf, size_t size)
 {
-  size_t n;
-  if (ns_recv(cookie, buf, size, 0, &n) != NS_OK) {
-    errno = stream_errno();
-    return -1;
+  stream *st = cookie;
+  int64_t at = stream_deadline(st);
+  for (;;) {
+    ssize_t n = recv(ns_fileno(st->dup), buf, size, MSG_DONTWAIT);
+    if (n >= 0)
+      return n;
+    if (errno == EINTR)
+      continue;
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
+        stream_wait(st, POLLIN, at) != 0)
+      return -1;
   }
-  return (ssize_t)n;
 }
 
+/* All of `size`, or what went before a failure (stdio takes a short
+   count as an error); the timeout bounds the whole write, as sendall's. */
 static ssize_t stream_write(void *cookie, const char *buf, size_t size)
 {
+  stream *st = cookie;
+  int64_t at = stream_deadline(st);
   size_t sent = 0;
-  if (ns_sendall(cookie, buf, size, 0, &sent) != NS_OK) {
-    errno = stream_errno();
-    /* Report what went; stdio treats a short count as an error. */
-    return sent ? (ssize_t)sent : -1;
+  while (sent < size) {
+    ssize_t n =
+        ns__os_send(ns_fileno(st->dup), buf + sent, size - sent, MSG_DONTWAIT);
+    if (n >= 0) {
+      sent += (size_t)n;
+      continue;
+    }
+    if (errno == EINTR)
+      continue;
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
+        stream_wait(st, POLLOUT, at) != 0)
+      return sent ? (ssize_t)sent : -1;
   }
   return (ssize_t)sent;
 }
 
 static int stream_close(void *cookie)
 {
-  return ns_close(cookie) == NS_OK ? 0 : (errno = stream_errno(), -1);
+  stream *st = cookie;
+  ns_err err = ns_close(st->dup);
+  free(st);
+  if (err) {
+    errno = ns_error_last_errno() > 0 ? ns_error_last_errno() : EIO;
+    return -1;
+  }
+  return 0;
 }
 
 /*
@@ -50,10 +118,10 @@ static int stream_close(void *cookie)
  * counts the wrappers below adapt). NULL with errno set on failure.
  */
 #if HAVE_FOPENCOOKIE
-static FILE *open_stream(ns_socket *dup, const char *stdio_mode)
+static FILE *open_stream(stream *st, const char *stdio_mode)
 {
   cookie_io_functions_t io = {stream_read, stream_write, NULL, stream_close};
-  return fopencookie(dup, stdio_mode, io);
+  return fopencookie(st, stdio_mode, io);
 }
 #elif HAVE_FUNOPEN
 static int funopen_read(void *cookie, char *buf, int size)
@@ -66,17 +134,17 @@ static int funopen_write(void *cookie, const char *buf, int size)
   return (int)stream_write(cookie, buf, (size_t)size);
 }
 
-static FILE *open_stream(ns_socket *dup, const char *stdio_mode)
+static FILE *open_stream(stream *st, const char *stdio_mode)
 {
   bool r = strchr(stdio_mode, 'r') || strchr(stdio_mode, '+');
   bool w = strchr(stdio_mode, 'w') || strchr(stdio_mode, '+');
-  return funopen(dup, r ? funopen_read : NULL, w ? funopen_write : NULL,
+  return funopen(st, r ? funopen_read : NULL, w ? funopen_write : NULL,
                  NULL, stream_close);
 }
 #else
-static FILE *open_stream(ns_socket *dup, const char *stdio_mode)
+static FILE *open_stream(stream *st, const char *stdio_mode)
 {
-  (void)dup, (void)stdio_mode;
+  (void)st, (void)stdio_mode;
   errno = ENOSYS;
   return NULL;
 }
@@ -99,16 +167,22 @@ ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
   bool reading = strchr(mode, 'r') != NULL || !writing;
   const char *stdio_mode = reading && writing ? "r+" : writing ? "w" : "r";
 
-  ns_socket *dup;
-  ns_err err = ns_dup(s, &dup);
-  if (err) /* an OS failure is reported as makefile's, as Python does */
+  stream *st = malloc(sizeof *st);
+  if (!st)
+    return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
+  st->timeout_ns = s->timeout_ns;
+  ns_err err = ns_dup(s, &st->dup);
+  if (err) { /* an OS failure is reported as makefile's, as Python does */
+    free(st);
     return ns_error_last_errno() ? ns__fail_errno("makefile",
                                                   ns_error_last_errno())
                                  : err;
-  FILE *f = open_stream(dup, stdio_mode);
+  }
+  FILE *f = open_stream(st, stdio_mode);
   if (!f) {
     int e = errno;
-    ns_close(dup);
+    ns_close(st->dup);
+    free(st);
     return e == ENOSYS ? ns__fail_errno("makefile", ENOSYS)
                        : ns__fail_msg(NS_ERR_MEMORY, "makefile",
                                       "out of memory");

@@ -9,6 +9,7 @@
  */
 #include <limits.h>
 #include <stdalign.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +45,15 @@ static ns_err reserve(ns_cmsg_buf *b, int level, int type, size_t len,
 {
   if (!b)
     return ns__fail_null(op, "control-message buffer is NULL");
+  /* A buffer filled in by hand: headers go only into aligned storage, and
+     a `len` past `size` would wrap in CMSG_ALIGN. */
+  if (!b->data ? b->size != 0
+               : (uintptr_t)b->data % alignof(struct cmsghdr) != 0)
+    return ns__fail_msg(NS_ERR_VALUE, op,
+                        "control-message storage is not aligned for "
+                        "struct cmsghdr");
+  if (b->len > b->size)
+    return ns__fail_msg(NS_ERR_VALUE, op, "control-message buffer too small");
   size_t used = CMSG_ALIGN(b->len);
   /* Compare before adding, so that a huge len cannot wrap around. */
   if (used > b->size || len > b->size - used ||
@@ -144,7 +154,10 @@ ns_err ns_cmsg_add_pktinfo(ns_cmsg_buf *b, const ns_pktinfo *info)
 static const struct cmsghdr *cmsg_at(const unsigned char *base, size_t len,
                                      size_t off)
 {
-  if (off > len || len - off < CMSG_HDR_LEN)
+  /* A header that is not aligned cannot be read as one (a buffer built
+     by hand on a bad address, or a `prev` that is no header): none. */
+  if (off > len || len - off < CMSG_HDR_LEN ||
+      ((uintptr_t)base + off) % alignof(struct cmsghdr) != 0)
     return NULL;
   const struct cmsghdr *c = (const struct cmsghdr *)(const void *)(base + off);
   if (c->cmsg_len < CMSG_HDR_LEN || c->cmsg_len > len - off)
@@ -372,6 +385,11 @@ ns_err ns_cmsg_get_timestamp(const struct cmsghdr *c, struct timespec *out)
   if (!ok)
     return ns__fail_msg(NS_ERR_VALUE, op,
                         "timestamp control message has the wrong length");
+  /* The kernel's fraction is below one second; a buffer built by hand may
+     hold anything, which must not overflow the scaling. */
+  if (frac < 0 || frac >= 1000000000 / scale ||
+      (time_t)sec != sec)
+    return ns__fail_msg(NS_ERR_VALUE, op, "timestamp out of range");
   out->tv_sec = (time_t)sec;
   out->tv_nsec = (long)(frac * scale);
   return NS_OK;
@@ -471,10 +489,62 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
 /* The receive half: the retry loop around recvmsg(2), with descriptors
    always close-on-exec. `m` has its buffers set; names and control are
    reset before each try since a failed call may have touched them. */
+/*
+ * recvmsg(MSG_ERRQUEUE) never blocks: an empty error queue is EAGAIN at
+ * once, whatever the timeout, so the kernel timer cannot wait for it. As
+ * in Python, a socket with a timeout waits for the queue until the
+ * deadline and then times out; without one (blocking or non-blocking) the
+ * call fails at once with BlockingIOError. The wait is poll(2) for
+ * nothing but POLLERR, which the kernel reports when the queue (or the
+ * socket's pending error) is not empty. A wake-up that finds the queue
+ * still empty is a pending socket error, reported as it is, or a hang-up,
+ * after which only the deadline is left to wait for: never a spin.
+ */
+static ns_err recv_errqueue(ns_socket *s, struct msghdr *m, socklen_t namecap,
+                            size_t controlcap, int flags,
+                            size_t *received_out, const char *op)
+{
+  int64_t at = s->timeout_ns > 0 ? ns__now_ns() + s->timeout_ns : 0;
+  bool woke = false;
+  for (;;) {
+    m->msg_namelen = namecap;
+    m->msg_controllen = controlcap;
+    m->msg_flags = 0;
+    ssize_t n = recvmsg(s->fd, m, flags | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n >= 0) {
+      m->msg_flags &= ~MSG_CMSG_CLOEXEC;
+      *received_out = (size_t)n;
+      return NS_OK;
+    }
+    int e = errno;
+    if (e == EINTR)
+      continue;
+    if ((e != EAGAIN && e != EWOULDBLOCK) || !at)
+      return ns__fail_errno(op, e);
+    if (woke) {
+      int so_error = 0;
+      socklen_t len = sizeof so_error;
+      if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0 &&
+          so_error)
+        return ns__fail_errno(op, so_error);
+    }
+    int64_t left = at - ns__now_ns();
+    if (left <= 0)
+      return ns__fail_timeout(op);
+    struct pollfd p = {s->fd, 0, 0};
+    int ready = poll(woke ? NULL : &p, woke ? 0 : 1, ns__poll_ms(left));
+    if (ready < 0 && errno != EINTR)
+      return ns__fail_errno(op, errno);
+    woke = woke || ready > 0;
+  }
+}
+
 static ns_err recv_msg(ns_socket *s, struct msghdr *m, socklen_t namecap,
                        size_t controlcap, int flags, size_t *received_out,
                        const char *op)
 {
+  if (flags & MSG_ERRQUEUE)
+    return recv_errqueue(s, m, namecap, controlcap, flags, received_out, op);
   ns__deadline dl;
   ns_err err = ns__call_begin(s, &dl, SO_RCVTIMEO, op);
   if (err)

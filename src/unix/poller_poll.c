@@ -67,9 +67,10 @@ static int pl_del(ns_poller *p, int fd)
 }
 
 /* Forget registrations whose descriptor was closed behind the poller's
-   back (POLLNVAL): the handle may be freed, so it is never reported, and
-   keeping it would make every wait return at once. epoll forgets such a
-   descriptor by itself. Walks downwards so that the entry moved into a
+   back (POLLNVAL: close(ns_fileno(s)) without ns_close): keeping one
+   would make every wait return at once. The handle itself is still the
+   caller's (ns_close and ns_detach unregister first). epoll forgets such
+   a descriptor by itself. Walks downwards so that the entry moved into a
    hole has been looked at already. */
 static void drop_closed(ns_poller *p)
 {
@@ -78,10 +79,7 @@ static void drop_closed(ns_poller *p)
       continue;
     int fd = p->pfds[i].fd;
     pl_del(p, fd);
-    p->regs[fd].sock = NULL;
-    p->regs[fd].data = NULL;
-    p->regs[fd].events = 0;
-    p->count--;
+    ns__poller_drop(p, fd);
   }
 }
 

@@ -28,6 +28,7 @@ ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
   atomic_init(&s->rcv_kernel_ns, 0);
   atomic_init(&s->snd_kernel_ns, 0);
   atomic_init(&s->kernel_timers_used, false);
+  s->pollers = NULL;
   *out = s;
   return NS_OK;
 }
@@ -66,6 +67,8 @@ ns_err ns_close(ns_socket *s)
 {
   if (!s)
     return NS_OK;
+  if (s->pollers)
+    ns__poller_forget(s); /* before close: epoll forgets by descriptor */
   int rc = close(s->fd);
   int err = errno;
   free(s);

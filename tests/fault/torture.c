@@ -863,10 +863,15 @@ static bool explained(const run *r, ns_fault_call call, ns_fault_kind kind)
   /* ENOMEM from the kernel may be reported as MemoryError. */
   if (v == ENOMEM && r->code == NS_ERR_MEMORY)
     return true;
+  /* No lookup thread: Python's "can't start new thread", as an OSError. */
+  if (call == NS_CALL_pthread_create)
+    return r->code == NS_ERR_OS && r->sys_errno == 0 &&
+           strcmp(r->message, "can't start new thread") == 0;
   /* An interface lookup that failed leaves a zone the library cannot read:
-     a ValueError naming it. */
+     a ValueError naming it from ns_addr_parse, and from ns_addr_inet6 the
+     resolver's gaierror, as Python gives for a host it cannot read. */
   if (call == NS_CALL_if_nametoindex)
-    return r->code == NS_ERR_VALUE;
+    return r->code == NS_ERR_VALUE || r->code == NS_ERR_GAIERROR;
   return false;
 }
 
@@ -1073,6 +1078,7 @@ static long pure_calls(void)
   API(ns_error_from_errno)(ECONNRESET);
   API(ns_error_clear)();
   API(ns_error_last_code)();
+  API(ns_error_last_address)();
   API(ns_error_last_errno)();
   API(ns_error_last_operation)();
   API(ns_error_last_message)();
