@@ -2,8 +2,8 @@
 /*
  * The poller's public calls: argument checks, the registration table
  * (indexed by descriptor, so every lookup is O(1)) and the wait loop with
- * its deadline. The system interface is the backend's (poller_epoll.c,
- * poller_poll.c).
+ * its deadline. The system interface is the platform's backends
+ * (ns__poller_backend(), unix/poller_backends.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,28 +11,6 @@
 
 #include "poller_internal.h"
 
-
-static const ns__poller_ops *backend_ops(int backend)
-{
-  switch (backend) {
-  case NS_POLLER_DEFAULT:
-#if HAVE_EPOLL
-    return &ns__poller_epoll_ops;
-#else
-    return &ns__poller_poll_ops;
-#endif
-  case NS_POLLER_EPOLL:
-#if HAVE_EPOLL
-    return &ns__poller_epoll_ops;
-#else
-    return NULL;
-#endif
-  case NS_POLLER_POLL:
-    return &ns__poller_poll_ops;
-  default:
-    return NULL;
-  }
-}
 
 ns_err ns_poller_create(ns_poller **out, int backend)
 {
@@ -43,7 +21,7 @@ ns_err ns_poller_create(ns_poller **out, int backend)
   if (backend < NS_POLLER_DEFAULT || backend > NS_POLLER_POLL)
     return ns__fail_fmt(NS_ERR_VALUE, op, "unknown poller backend %d",
                         backend);
-  const ns__poller_ops *ops = backend_ops(backend);
+  const ns__poller_ops *ops = ns__poller_backend(backend);
   if (!ops)
     return ns__fail_errno(op, ENOSYS);
   ns_poller *p = calloc(1, sizeof *p);

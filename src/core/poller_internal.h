@@ -41,11 +41,11 @@ struct ns_poller {
   ns__poller_reg *regs; /* indexed by fd */
   size_t regs_cap;
   size_t count;
-  /* epoll */
-  int epfd;
-  void *evbuf; /* struct epoll_event[evcap] */
+  /* a backend over a kernel event queue */
+  int epfd;     /* the queue's descriptor */
+  void *evbuf;  /* its event array, evcap long */
   size_t evcap;
-  /* poll */
+  /* the poll(2) backend */
   struct pollfd *pfds;
   size_t npfds;
   size_t pfcap;
@@ -56,10 +56,9 @@ struct ns_poller {
    socket's chain of pollers no longer names `p`. */
 void ns__poller_drop(ns_poller *p, int fd);
 
-extern const ns__poller_ops ns__poller_poll_ops;
-#if HAVE_EPOLL
-extern const ns__poller_ops ns__poller_epoll_ops;
-#endif
+/* The platform's backend for NS_POLLER_DEFAULT, _EPOLL or _POLL; NULL
+   where it has none of that kind. */
+const ns__poller_ops *ns__poller_backend(int backend);
 
 /*
  * The events to report for a registration, from what the system said:
