@@ -6,7 +6,7 @@
  * CTest run a server and its interactive client the way a person would, in
  * two terminals, with no fixed port and no sleep deciding anything.
  *
- *   run_pair [-o DIR] [-t SECONDS] SCENARIO -- SERVER... [-- CLIENT...]
+ *   run_pair [-q] [-o DIR] [-t SECONDS] SCENARIO -- SERVER... [-- CLIENT...]
  *
  * SERVER and CLIENT are commands (a program and its first arguments); the
  * scenario's `server-args` / `client-args` lines add the rest, where `{port}`
@@ -77,6 +77,8 @@ struct role {
 static struct role roles[NROLES];
 static char port_text[16];
 static double step_timeout = 30.0;
+/* -q: print only what the programs print (the demo), not how they ended. */
+static bool quiet;
 static const char *scenario_path;
 static int line_no;
 
@@ -424,7 +426,8 @@ static void run_step(char *line)
               (stop && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
     char how[128];
     describe_exit(r, how, sizeof how);
-    printf("run_pair: the %s %s\n", role_names[r], how);
+    if (!quiet)
+      printf("run_pair: the %s %s\n", role_names[r], how);
     if (!ok)
       die("the %s %s", role_names[r], how);
   } else {
@@ -434,7 +437,7 @@ static void run_step(char *line)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: run_pair [-o DIR] [-t SECONDS] SCENARIO -- "
+  fprintf(stderr, "usage: run_pair [-q] [-o DIR] [-t SECONDS] SCENARIO -- "
                   "SERVER... [-- CLIENT...]\n");
   exit(2);
 }
@@ -448,6 +451,8 @@ int main(int argc, char **argv)
       out_dir = argv[++i];
     else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
       step_timeout = atof(argv[++i]);
+    else if (strcmp(argv[i], "-q") == 0)
+      quiet = true;
     else
       usage();
   }
