@@ -21,6 +21,9 @@
  *   start ROLE            start the program
  *   port ROLE             wait for its "listening on HOST:PORT" line and
  *                         remember PORT as {port}
+ *   http-port ROLE        wait for the "Serving HTTP on HOST port PORT"
+ *                         line of `python3 -m http.server` and
+ *                         remember PORT as {port}
  *   expect ROLE TEXT      wait until TEXT appears in its stdout, after what
  *                         the previous expect of ROLE matched, and the line
  *                         it is on is complete
@@ -339,6 +342,21 @@ static void find_port(int r, double deadline)
   }
 }
 
+/* The line `python3 -u -m http.server` prints once it listens. */
+static void find_http_port(int r, double deadline)
+{
+  static const char key[] = " port ";
+  struct role *ro = &roles[r];
+  expect(r, "Serving HTTP on ", deadline);
+  expect(r, key, deadline);
+  const char *digits = ro->s[OUT].data + ro->matched;
+  size_t n = strspn(digits, "0123456789");
+  if (n == 0 || n >= sizeof port_text)
+    die("cannot read a port after \"Serving HTTP on\"");
+  memcpy(port_text, digits, n);
+  port_text[n] = '\0';
+}
+
 static char *next_word(char **p)
 {
   while (**p == ' ' || **p == '\t')
@@ -389,6 +407,8 @@ static void run_step(char *line)
     start(r);
   } else if (strcmp(verb, "port") == 0) {
     find_port(r, deadline);
+  } else if (strcmp(verb, "http-port") == 0) {
+    find_http_port(r, deadline);
   } else if (strcmp(verb, "expect") == 0) {
     if (!*text)
       die("expect needs a text");
