@@ -37,8 +37,7 @@ static void print_enum(const char *cls, int value)
 {
   const char *name = NULL;
   if (cls[0] == 'A')
-    name = value == AF_INET ? "AF_INET" : value == AF_INET6 ? "AF_INET6"
-                                                            : NULL;
+    name = value == AF_INET ? "AF_INET" : value == AF_INET6 ? "AF_INET6" : NULL;
   else
     name = value == SOCK_STREAM  ? "SOCK_STREAM"
            : value == SOCK_DGRAM ? "SOCK_DGRAM"
@@ -67,8 +66,8 @@ static void print_sockaddr(const ns_addr *addr)
 int main(int argc, char **argv)
 {
   static const char *const defaults[] = {"127.0.0.1", "::1", "localhost"};
-  const char *const *hosts = argc > 1 ? (const char *const *)argv + 1
-                                      : defaults;
+  const char *const *hosts =
+      argc > 1 ? (const char *const *)argv + 1 : defaults;
   int nhosts = argc > 1 ? argc - 1 : 3;
 
   /* for host in hosts:
@@ -77,8 +76,7 @@ int main(int argc, char **argv)
   for (int h = 0; h < nhosts; h++) {
     printf("getaddrinfo('%s', 80):\n", hosts[h]);
     ns_addrinfo *list;
-    check(ns_getaddrinfo(&list, hosts[h], "80", AF_UNSPEC, 0, IPPROTO_TCP,
-                         0));
+    check(ns_getaddrinfo(&list, hosts[h], "80", AF_UNSPEC, 0, IPPROTO_TCP, 0));
     printf("[");
     for (const ns_addrinfo *ai = list; ai; ai = ns_addrinfo_next(ai)) {
       const char *canon = ns_addrinfo_canonname(ai);
