@@ -175,9 +175,8 @@ ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs, size_t n,
  * Python: `socket.create_connection((host, port), timeout)`
  * @since 1.1
  */
-NS_EXTERN ns_err ns_create_connection_timeout(ns_socket **out,
-                                              const char *host, int port,
-                                              double timeout);
+NS_EXTERN ns_err ns_create_connection_timeout(ns_socket **out, const char *host,
+                                              int port, double timeout);
 
 /** The version of ns_create_server_options this header describes. */
 #define NS_CREATE_SERVER_OPTIONS_VERSION 1
