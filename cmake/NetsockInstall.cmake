@@ -89,21 +89,19 @@ configure_package_config_file(
 
 # ---- pkg-config ------------------------------------------------------------
 
-# Relocatable: the prefix is found from where netsock.pc lies, so a staged
-# install, an unpacked .deb or a moved tree all work without
-# --define-variable. An absolute libdir or includedir is kept as it is.
+# The prefix is written when installing, not when configuring: it is the
+# one `cmake --install --prefix` or CPack (/usr) installs to, so the
+# flags are plain absolute paths (-I/usr/include) with no ${pcfiledir}/..
+# in them. For a tree moved after installing, or unpacked elsewhere, set
+# PKG_CONFIG_SYSROOT_DIR as for any other package.
+set(NETSOCK_PC_PREFIX "@NETSOCK_PC_INSTALL_PREFIX@")
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
-  set(NETSOCK_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
-  set(NETSOCK_PC_LIBDIR "${CMAKE_INSTALL_FULL_LIBDIR}")
+  set(NETSOCK_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
 else()
-  file(RELATIVE_PATH _netsock_up "/root/${CMAKE_INSTALL_LIBDIR}/pkgconfig"
-       "/root")
-  string(REGEX REPLACE "/$" "" _netsock_up "${_netsock_up}")
-  set(NETSOCK_PC_PREFIX "\${pcfiledir}/${_netsock_up}")
   set(NETSOCK_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 endif()
 if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
-  set(NETSOCK_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+  set(NETSOCK_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
   set(NETSOCK_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
@@ -131,8 +129,15 @@ else()
 endif()
 
 configure_file(${PROJECT_SOURCE_DIR}/cmake/netsock.pc.in
-               ${PROJECT_BINARY_DIR}/netsock.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/netsock.pc
+               ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock.pc.in
+               @ONLY)
+install(CODE "
+  set(NETSOCK_PC_INSTALL_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(
+    \"${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock.pc.in\"
+    \"${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock.pc\" @ONLY)"
+  COMPONENT Development)
+install(FILES ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
   COMPONENT Development)
 

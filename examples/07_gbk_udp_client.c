@@ -17,12 +17,12 @@
 #include <netsock/netsock.h>
 
 /* Where Python would raise an exception: print what its traceback's last
-   line says, and stop. */
+   line says (ns_error_print), after the name of the operation that
+   failed, and stop. */
 static void check(ns_err err)
 {
   if (err != NS_OK) {
-    fprintf(stderr, "%s: %s: %s\n", ns_error_last_operation(),
-            ns_error_name(err), ns_error_last_message());
+    ns_error_print(ns_error_last_operation());
     exit(EXIT_FAILURE);
   }
 }

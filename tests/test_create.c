@@ -272,6 +272,50 @@ static void test_create__connection_bad_arguments(void **state)
   assert_last_message("create_connection(): address is empty");
 }
 
+/* create_connection(address, timeout) in one call: the timeout bounds the
+   call and stays on the socket; a bad one is refused before any attempt. */
+static void test_create__connection_timeout_call(void **state)
+{
+  (void)state;
+  ns_addr a;
+  ns_socket *l = ns_test_listener(AF_INET, &a), *s = NULL;
+  assert_ns_ok(
+      ns_create_connection_timeout(&s, "127.0.0.1", ns_addr_port(&a), 2.5));
+  assert_true(ns_gettimeout(s) == 2.5);
+  assert_peer(s, &a);
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_create_connection_timeout(&s, "127.0.0.1", ns_addr_port(&a),
+                                            NS_TIMEOUT_NONE));
+  assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);
+  assert_ns_ok(ns_close(s));
+  assert_ns_ok(ns_close(l));
+
+  /* A peer that never answers: the deadline ends the call. */
+  blackhole bh;
+  assert_ns_ok(blackhole_open(&bh, AF_INET, 0));
+  char host[NS_ADDR_STRLEN];
+  assert_ns_ok(ns_addr_host(&bh.addr, host, sizeof host));
+  double t0 = ns_test_now();
+  s = (ns_socket *)&s;
+  assert_ns_err(
+      ns_create_connection_timeout(&s, host, ns_addr_port(&bh.addr), 0.3),
+      NS_ERR_TIMEOUT);
+  assert_true(ns_test_now() - t0 >= 0.25);
+  assert_null(s);
+  assert_failed_at("timed out", &bh.addr);
+  blackhole_close(&bh);
+
+  assert_ns_err(ns_create_connection_timeout(&s, "127.0.0.1", 80, -5),
+                NS_ERR_VALUE);
+  assert_last_message("Timeout value out of range");
+  assert_ns_err(ns_create_connection_timeout(&s, "127.0.0.1", 80, NAN),
+                NS_ERR_VALUE);
+  assert_last_message("Invalid value NaN (not a number)");
+  assert_ns_err(ns_create_connection_timeout(NULL, "127.0.0.1", 80, 1.0),
+                NS_ERR_VALUE);
+  assert_last_message("create_connection(): out is NULL");
+}
+
 /* ---- Happy Eyeballs over loopback ---------------------------------------- */
 
 /* The first family hangs: the second connects after the attempt delay. */
@@ -907,6 +951,7 @@ int main(void)
       NS_TEST(test_create__connection_source_address),
       NS_TEST(test_create__connection_timeout_zero),
       NS_TEST(test_create__connection_bad_arguments),
+      NS_TEST(test_create__connection_timeout_call),
       NS_TEST(test_create__happy_eyeballs_second_family),
       NS_TEST(test_create__happy_eyeballs_failure_moves_on),
       NS_TEST(test_create__happy_eyeballs_all_errors),

@@ -6,7 +6,9 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_error__names_match_python(void **state)
 {
@@ -258,7 +260,7 @@ static void test_error__last_address(void **state)
   assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL),
                 NS_ERR_CONNECTION_REFUSED);
   assert_string_equal(ns_error_last_message(),
-                      "[Errno 111] Connection refused");
+                      ns_test_os_message(ECONNREFUSED));
   const ns_addr *at = ns_error_last_address();
   assert_non_null(at);
   assert_true(ns_addr_equal(at, &a));
@@ -281,6 +283,93 @@ static void test_error__last_address(void **state)
   assert_null(ns_error_last_address());
 }
 
+/* The last line of Python's traceback, written into a caller's buffer. */
+static void test_error__format_like_traceback(void **state)
+{
+  (void)state;
+  char buf[128];
+  ns_error_clear();
+  memset(buf, 'x', sizeof buf);
+  assert_int_equal(ns_error_format(buf, sizeof buf), 0);
+  assert_string_equal(buf, "");
+
+  ns_socket *s;
+  ns_addr a;
+  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
+  ns_socket *l = ns_test_listener(AF_INET, &a);
+  assert_ns_ok(ns_close(l)); /* nothing listens there now */
+  assert_ns_err(ns_connect(s, &a), NS_ERR_CONNECTION_REFUSED);
+  char want[160];
+  snprintf(want, sizeof want, "ConnectionRefusedError: %s",
+           ns_test_os_message(ECONNREFUSED));
+  assert_int_equal(ns_error_format(buf, sizeof buf), strlen(want));
+  assert_string_equal(buf, want);
+  /* Formatting leaves the record alone. */
+  assert_int_equal(ns_error_last_code(), NS_ERR_CONNECTION_REFUSED);
+  /* Cut to fit, NUL-terminated, the full length returned; no buffer. */
+  char small[12];
+  assert_int_equal(ns_error_format(small, sizeof small), strlen(want));
+  assert_string_equal(small, "ConnectionR");
+  assert_int_equal(ns_error_format(NULL, 0), strlen(want));
+  assert_int_equal(ns_error_format(NULL, sizeof buf), strlen(want));
+  assert_ns_ok(ns_close(s));
+
+  /* Classes of the socket module carry its name, as a traceback shows. */
+  ns_addrinfo *ai = NULL;
+  assert_ns_err(ns_getaddrinfo(&ai, NULL, NULL, AF_UNSPEC, 0, 0, 0),
+                NS_ERR_GAIERROR);
+  ns_error_format(buf, sizeof buf);
+  char gai_want[160];
+  snprintf(gai_want, sizeof gai_want, "socket.gaierror: %s",
+           ns_test_gai_message(EAI_NONAME));
+  assert_string_equal(buf, gai_want);
+  ns_socket *t;
+  assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
+  assert_ns_err(ns_settimeout(t, -5), NS_ERR_VALUE);
+  ns_error_format(buf, sizeof buf);
+  assert_string_equal(buf, "ValueError: Timeout value out of range");
+  assert_ns_ok(ns_close(t));
+}
+
+/* ns_error_print writes "PREFIX: " and the formatted line to stderr. */
+static void test_error__print_to_stderr(void **state)
+{
+  (void)state;
+  char path[] = "/tmp/ns_error_printXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  unlink(path);
+  fflush(stderr);
+  int saved = dup(STDERR_FILENO);
+  assert_true(saved >= 0);
+  assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+
+  ns_socket *t;
+  assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
+  assert_ns_err(ns_settimeout(t, -5), NS_ERR_VALUE);
+  ns_error_print("settimeout");
+  ns_error_print(NULL);
+  ns_error_print("");
+  ns_error_clear();
+  ns_error_print("nothing");
+  ns_error_print(NULL);
+  fflush(stderr);
+  assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+  close(saved);
+  assert_ns_ok(ns_close(t));
+
+  char got[512] = {0};
+  ssize_t n = pread(fd, got, sizeof got - 1, 0);
+  close(fd);
+  assert_true(n > 0);
+  assert_string_equal(got, "settimeout: ValueError: Timeout value out of "
+                           "range\n"
+                           "ValueError: Timeout value out of range\n"
+                           "ValueError: Timeout value out of range\n"
+                           "nothing\n"
+                           "\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -291,6 +380,8 @@ int main(void)
       NS_TEST(test_error__messages_formatted_as_python),
       NS_TEST(test_error__detail_is_per_thread),
       NS_TEST(test_error__last_address),
+      NS_TEST(test_error__format_like_traceback),
+      NS_TEST(test_error__print_to_stderr),
   };
   return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
  * CTest run a server and its interactive client the way a person would, in
  * two terminals, with no fixed port and no sleep deciding anything.
  *
- *   run_pair [-o DIR] [-t SECONDS] SCENARIO -- SERVER... [-- CLIENT...]
+ *   run_pair [-q] [-o DIR] [-t SECONDS] SCENARIO -- SERVER... [-- CLIENT...]
  *
  * SERVER and CLIENT are commands (a program and its first arguments); the
  * scenario's `server-args` / `client-args` lines add the rest, where `{port}`
@@ -20,6 +20,9 @@
  *   server-args ARGS...   client-args ARGS...   (split on blanks)
  *   start ROLE            start the program
  *   port ROLE             wait for its "listening on HOST:PORT" line and
+ *                         remember PORT as {port}
+ *   http-port ROLE        wait for the "Serving HTTP on HOST port PORT"
+ *                         line of `python3 -m http.server` and
  *                         remember PORT as {port}
  *   expect ROLE TEXT      wait until TEXT appears in its stdout, after what
  *                         the previous expect of ROLE matched, and the line
@@ -91,6 +94,8 @@ static struct role roles[NROLES];
 static bool loose_messages; /* -l */
 static char port_text[16];
 static double step_timeout = 30.0;
+/* -q: print only what the programs print (the demo), not how they ended. */
+static bool quiet;
 static const char *scenario_path;
 static int line_no;
 
@@ -491,6 +496,21 @@ static void find_port(int r, double deadline)
   }
 }
 
+/* The line `python3 -u -m http.server` prints once it listens. */
+static void find_http_port(int r, double deadline)
+{
+  static const char key[] = " port ";
+  struct role *ro = &roles[r];
+  expect(r, "Serving HTTP on ", deadline);
+  expect(r, key, deadline);
+  const char *digits = ro->s[OUT].data + ro->matched;
+  size_t n = strspn(digits, "0123456789");
+  if (n == 0 || n >= sizeof port_text)
+    die("cannot read a port after \"Serving HTTP on\"");
+  memcpy(port_text, digits, n);
+  port_text[n] = '\0';
+}
+
 static char *next_word(char **p)
 {
   while (**p == ' ' || **p == '\t')
@@ -541,6 +561,8 @@ static void run_step(char *line)
     start(r);
   } else if (strcmp(verb, "port") == 0) {
     find_port(r, deadline);
+  } else if (strcmp(verb, "http-port") == 0) {
+    find_http_port(r, deadline);
   } else if (strcmp(verb, "expect") == 0) {
     if (!*text)
       die("expect needs a text");
@@ -578,7 +600,8 @@ static void run_step(char *line)
               (stop && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
     char how[128];
     describe_exit(r, how, sizeof how);
-    printf("run_pair: the %s %s\n", role_names[r], how);
+    if (!quiet)
+      printf("run_pair: the %s %s\n", role_names[r], how);
     if (!ok)
       die("the %s %s", role_names[r], how);
   } else {
@@ -588,7 +611,7 @@ static void run_step(char *line)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: run_pair [-l] [-o DIR] [-t SECONDS] SCENARIO -- "
+  fprintf(stderr, "usage: run_pair [-l] [-q] [-o DIR] [-t SECONDS] SCENARIO -- "
                   "SERVER... [-- CLIENT...]\n"
                   "       run_pair -e ERRNO | -g EAI_CODE\n");
   exit(2);
@@ -613,6 +636,8 @@ int main(int argc, char **argv)
       step_timeout = atof(argv[++i]);
     else if (strcmp(argv[i], "-l") == 0)
       loose_messages = true;
+    else if (strcmp(argv[i], "-q") == 0)
+      quiet = true;
     else
       usage();
   }

@@ -160,6 +160,28 @@ NS_EXTERN ns_err
 ns_create_connection_addrs(ns_socket **out, const ns_addr *addrs, size_t n,
                            const ns_create_connection_options *opts);
 
+/**
+ * Connect a TCP socket to a host and port within `timeout` seconds: the
+ * common case of ns_create_connection() in one call, with every other
+ * option at its default. The same as setting `timeout` in
+ * NS_CREATE_CONNECTION_OPTIONS_INIT and calling ns_create_connection().
+ *
+ * @param[out] out the connected socket, whose timeout is `timeout`; NULL
+ *        on failure.
+ * @param host a name or a numeric address; NULL for loopback.
+ * @param port 0 to 65535.
+ * @param timeout seconds for the lookup and every attempt together, and
+ *        the timeout of the socket returned: a positive number, 0,
+ *        NS_TIMEOUT_NONE or NS_TIMEOUT_DEFAULT.
+ * @return as ns_create_connection(); NS_ERR_VALUE "Timeout value out of
+ *         range" for a negative timeout other than the two constants,
+ *         "Invalid value NaN (not a number)" for a NaN.
+ * Python: `socket.create_connection((host, port), timeout)`
+ * @since 1.1
+ */
+NS_EXTERN ns_err ns_create_connection_timeout(ns_socket **out, const char *host,
+                                              int port, double timeout);
+
 /** The version of ns_create_server_options this header describes. */
 #define NS_CREATE_SERVER_OPTIONS_VERSION 1
 

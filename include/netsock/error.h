@@ -16,6 +16,7 @@
 #define NETSOCK_ERROR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <netsock/export.h>
 
@@ -165,6 +166,40 @@ NS_EXTERN const struct ns_addr *ns_error_last_address(void);
  * @since 1.0
  */
 NS_EXTERN void ns_error_clear(void);
+
+/**
+ * Write the last failure on the calling thread as the last line of a
+ * Python traceback: "ConnectionRefusedError: [Errno 111] Connection
+ * refused", "TimeoutError: timed out", "socket.gaierror: [Errno -2] Name or
+ * service not known". A class whose message is empty is written alone, as
+ * Python writes "MemoryError". Nothing is allocated.
+ *
+ * The text is always NUL-terminated when `size` is not 0 and is cut to
+ * fit, as snprintf(3) does; the return value tells whether it was cut.
+ * With no failure recorded the text is "".
+ *
+ * @param[out] buf where the text goes; may be NULL only when `size` is 0.
+ * @param size the size of `buf`, NUL included.
+ * @return the length of the whole text, NUL excluded: a value of `size`
+ *         or more means it was cut.
+ * Python: `traceback.format_exception_only(exc)[-1]`
+ * @since 1.1
+ */
+NS_EXTERN size_t ns_error_format(char *buf, size_t size);
+
+/**
+ * Print the last failure on the calling thread to stderr, as perror(3)
+ * does for errno and as Python ends a traceback: "PREFIX: " (when `prefix`
+ * is neither NULL nor empty), then the text of ns_error_format() and a
+ * newline. With no failure recorded it prints the prefix alone. The
+ * last-error record is left as it was, so it can be read again afterwards.
+ *
+ * @param prefix what to print first, usually the program's or the
+ *        operation's name (ns_error_last_operation()); may be NULL.
+ * Python: the last line of an uncaught exception's traceback
+ * @since 1.1
+ */
+NS_EXTERN void ns_error_print(const char *prefix);
 
 NS_END_DECL
 

@@ -6,7 +6,7 @@
 #ifndef NETSOCK_EXPORT_H
 #define NETSOCK_EXPORT_H
 
-/*
+/**
  * NS_EXTERN marks every public declaration. The library is built with
  * hidden visibility, so anything without it stays internal. NS_BUILDING is
  * defined while the library itself compiles; NS_STATIC reaches consumers of
@@ -27,10 +27,14 @@
 #endif
 
 #ifdef __cplusplus
+/** Opens the declarations of a header: `extern "C" {` in C++, empty in C. */
 #  define NS_BEGIN_DECL extern "C" {
+/** Closes what NS_BEGIN_DECL opened: `}` in C++, empty in C. */
 #  define NS_END_DECL }
 #else
+/** Opens the declarations of a header: `extern "C" {` in C++, empty in C. */
 #  define NS_BEGIN_DECL
+/** Closes what NS_BEGIN_DECL opened: `}` in C++, empty in C. */
 #  define NS_END_DECL
 #endif
 

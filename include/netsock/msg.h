@@ -309,7 +309,7 @@ NS_EXTERN ns_err ns_getpeercred(ns_socket *s, ns_ucred *out);
  *        NULL.
  * @param flags MSG_* flags; MSG_NOSIGNAL is always added.
  * @param addr the destination, or NULL for a connected socket.
- * @param[out] sent_out how many bytes were sent; not NULL.
+ * @param[out] sent_out how many bytes were sent, or NULL (since 1.1).
  * @return NS_OK; as ns_send(); NS_ERR_OS EBADF for a bad descriptor in
  *         SCM_RIGHTS, EINVAL for a malformed control message;
  *         NS_ERR_PERMISSION for foreign SCM_CREDENTIALS; NS_ERR_VALUE for
@@ -344,7 +344,7 @@ NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const struct iovec *iov,
  *        take none.
  * @param flags MSG_* flags (MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, ...).
  * @param[out] received_out how many bytes arrived (with MSG_TRUNC in
- *        `flags`, the datagram's full length); not NULL.
+ *        `flags`, the datagram's full length), or NULL (since 1.1).
  * @param[out] msg_flags_out the message's flags; not NULL, so that
  *        truncation is always seen: MSG_TRUNC (the datagram did not fit)
  *        and MSG_CTRUNC (ancillary data did not fit; descriptors that did
@@ -374,7 +374,7 @@ NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const struct iovec *iov,
  * @param nfds how many: 1 to NS_FDS_PER_MSG_LIMIT.
  * @param flags MSG_* flags; MSG_NOSIGNAL is always added.
  * @param addr the destination, or NULL for a connected socket.
- * @param[out] sent_out how many bytes were sent; not NULL.
+ * @param[out] sent_out how many bytes were sent, or NULL (since 1.1).
  * @return NS_OK; as ns_sendmsg(); NS_ERR_OS "[Errno 22] Invalid argument"
  *         for more than NS_FDS_PER_MSG_LIMIT descriptors, as the kernel
  *         says.
@@ -401,7 +401,7 @@ NS_EXTERN ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len,
  *        NS_FDS_PER_MSG_LIMIT, the most one message can carry).
  * @param flags MSG_* flags.
  * @param[out] received_out how many bytes arrived, also on failure after
- *        the data was received; not NULL.
+ *        the data was received, or NULL (since 1.1).
  * @param[out] nfds_out how many descriptors arrived; not NULL.
  * @param[out] msg_flags_out the message's flags (MSG_TRUNC, MSG_CTRUNC),
  *        or NULL: then a truncated message is an error instead, NS_ERR_OS

@@ -244,7 +244,8 @@ NS_EXTERN ns_err ns_getpeername(ns_socket *s, ns_addr *out);
  * @param buf the bytes; may be NULL only when `len` is 0.
  * @param len how many.
  * @param flags MSG_* flags, usually 0.
- * @param[out] sent_out how many were sent; not NULL.
+ * @param[out] sent_out how many were sent, or NULL when the caller does
+ *        not need the count (since 1.1).
  * @return NS_OK; NS_ERR_TIMEOUT; NS_ERR_BLOCKING_IO; NS_ERR_BROKEN_PIPE;
  *         NS_ERR_CONNECTION_RESET; NS_ERR_OS (ENOTCONN, EDESTADDRREQ,
  *         EMSGSIZE); NS_ERR_VALUE for a NULL buffer with a non-zero length.
@@ -281,7 +282,8 @@ NS_EXTERN ns_err ns_sendall(ns_socket *s, const void *buf, size_t len,
  * @param len how many.
  * @param flags MSG_* flags, usually 0.
  * @param addr the destination.
- * @param[out] sent_out how many were sent; not NULL.
+ * @param[out] sent_out how many were sent, or NULL when the caller does
+ *        not need the count (since 1.1).
  * @return as ns_send(); NS_ERR_OS EMSGSIZE "[Errno 90] Message too long";
  *         NS_ERR_OVERFLOW or NS_ERR_VALUE for a bad address.
  * Python: `n = s.sendto(data, flags, address)`
@@ -298,7 +300,7 @@ NS_EXTERN ns_err ns_sendto(ns_socket *s, const void *buf, size_t len,
  * @param len its size.
  * @param flags MSG_* flags (MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT), usually 0.
  * @param[out] received_out how many bytes arrived; 0 with NS_OK means the
- *        peer closed its side (Python's `b''`). Not NULL.
+ *        peer closed its side (Python's `b''`). May be NULL (since 1.1).
  * @return NS_OK; NS_ERR_TIMEOUT "timed out"; NS_ERR_BLOCKING_IO;
  *         NS_ERR_CONNECTION_RESET; NS_ERR_OS ENOTCONN; NS_ERR_VALUE.
  * Python: `n = s.recv_into(buf, len, flags)`
@@ -314,7 +316,7 @@ NS_EXTERN ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
  * @param[out] buf where the bytes go; may be NULL only when `len` is 0.
  * @param len its size; the rest of a longer datagram is discarded.
  * @param flags MSG_* flags, usually 0.
- * @param[out] received_out how many bytes arrived; not NULL.
+ * @param[out] received_out how many bytes arrived, or NULL (since 1.1).
  * @param[out] addr_out the sender, or NULL; empty (len 0) when the kernel
  *        reports none, as for a connected stream, and when the call fails
  *        (never an earlier sender).

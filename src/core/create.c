@@ -632,3 +632,13 @@ bool ns_has_dualstack_ipv6(void)
   ns_close(s);
   return ok;
 }
+
+/* ---- create_connection(address, timeout) -------------------------------- */
+
+ns_err ns_create_connection_timeout(ns_socket **out, const char *host, int port,
+                                    double timeout)
+{
+  ns_create_connection_options opts = NS_CREATE_CONNECTION_OPTIONS_INIT;
+  opts.timeout = timeout;
+  return ns_create_connection(out, host, port, &opts);
+}

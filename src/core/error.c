@@ -259,3 +259,41 @@ void ns_error_clear(void)
 {
   record(NS_OK, NULL, 0, NULL);
 }
+
+/* ---- the last failure as a traceback's last line ------------------------- */
+
+/* The class as a traceback names it: classes outside builtins carry their
+   module, as Python prints "socket.gaierror". */
+static const char *traceback_name(ns_err code)
+{
+  if (code == NS_ERR_GAIERROR)
+    return "socket.gaierror";
+  if (code == NS_ERR_HERROR)
+    return "socket.herror";
+  return ns_error_name(code);
+}
+
+size_t ns_error_format(char *buf, size_t size)
+{
+  if (!buf)
+    size = 0;
+  if (last.code == NS_OK) {
+    if (size)
+      buf[0] = '\0';
+    return 0;
+  }
+  const char *name = traceback_name(last.code);
+  const char *message = ns_error_last_message();
+  int n = message[0] ? snprintf(buf, size, "%s: %s", name, message)
+                     : snprintf(buf, size, "%s", name);
+  return n < 0 ? 0 : (size_t)n;
+}
+
+void ns_error_print(const char *prefix)
+{
+  char line[MESSAGE_SIZE + 64];
+  ns_error_format(line, sizeof line);
+  bool named = prefix && prefix[0];
+  fprintf(stderr, "%s%s%s\n", named ? prefix : "", named && line[0] ? ": " : "",
+          line);
+}

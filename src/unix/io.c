@@ -17,14 +17,12 @@
 
 /* The checks every I/O call makes before its system call. */
 static inline ns_err check_io(ns_socket *s, const void *buf, size_t len,
-                              const size_t *count_out, const char *op)
+                              const char *op)
 {
   if (!s)
     return ns__fail_handle(op);
   if (!buf && len)
     return ns__fail_null(op, "buffer is NULL with a non-zero length");
-  if (!count_out)
-    return ns__fail_null(op, "byte count out-parameter is NULL");
   if (len > SSIZE_MAX)
     return ns__fail_msg(NS_ERR_OVERFLOW, op, "length exceeds SSIZE_MAX");
   return NS_OK;
@@ -76,7 +74,8 @@ NS__NOINLINE static ns_err io_retry(ns_socket *s, ns__deadline *dl,
     if (err)
       return err;
   } while ((n = io_syscall(s->fd, c)) < 0);
-  *count_out = (size_t)n;
+  if (count_out)
+    *count_out = (size_t)n;
   return NS_OK;
 }
 
@@ -84,7 +83,7 @@ ns_err ns_send(ns_socket *s, const void *buf, size_t len, int flags,
                size_t *sent_out)
 {
   ns__deadline dl;
-  ns_err err = check_io(s, buf, len, sent_out, "send");
+  ns_err err = check_io(s, buf, len, "send");
   if (err || (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "send")))
     return err;
   ssize_t n = ns__os_send(s->fd, buf, len, flags);
@@ -92,7 +91,8 @@ ns_err ns_send(ns_socket *s, const void *buf, size_t len, int flags,
     struct io_call c = {IO_SEND, "send", (void *)buf, len, flags, NULL, NULL};
     return io_retry(s, &dl, &c, sent_out);
   }
-  *sent_out = (size_t)n;
+  if (sent_out)
+    *sent_out = (size_t)n;
   return NS_OK;
 }
 
@@ -129,8 +129,7 @@ ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
                   size_t *sent_out)
 {
   ns__deadline dl;
-  size_t none = 0;
-  ns_err err = check_io(s, buf, len, &none, "sendall");
+  ns_err err = check_io(s, buf, len, "sendall");
   if (err || (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendall"))) {
     if (sent_out)
       *sent_out = 0;
@@ -150,7 +149,7 @@ ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
                  const ns_addr *addr, size_t *sent_out)
 {
   ns__deadline dl;
-  ns_err err = check_io(s, buf, len, sent_out, "sendto");
+  ns_err err = check_io(s, buf, len, "sendto");
   if (err || (err = ns__addr_check(addr, "sendto")) ||
       (err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendto")))
     return err;
@@ -160,7 +159,8 @@ ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
                         flags,     addr,     NULL};
     return io_retry(s, &dl, &c, sent_out);
   }
-  *sent_out = (size_t)n;
+  if (sent_out)
+    *sent_out = (size_t)n;
   return NS_OK;
 }
 
@@ -168,7 +168,7 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
                size_t *received_out)
 {
   ns__deadline dl;
-  ns_err err = check_io(s, buf, len, received_out, "recv");
+  ns_err err = check_io(s, buf, len, "recv");
   if (err || (err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recv")))
     return err;
   ssize_t n = recv(s->fd, buf, len, flags);
@@ -176,7 +176,8 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
     struct io_call c = {IO_RECV, "recv", buf, len, flags, NULL, NULL};
     return io_retry(s, &dl, &c, received_out);
   }
-  *received_out = (size_t)n;
+  if (received_out)
+    *received_out = (size_t)n;
   return NS_OK;
 }
 
@@ -193,7 +194,7 @@ ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
                    size_t *received_out, ns_addr *addr_out)
 {
   ns__deadline dl;
-  ns_err err = check_io(s, buf, len, received_out, "recvfrom");
+  ns_err err = check_io(s, buf, len, "recvfrom");
   if (err || (err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recvfrom")))
     return recvfrom_failed(addr_out, err);
   /* The kernel writes the sender's length straight into the ns_addr. */
@@ -210,6 +211,7 @@ ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
                         flags,       NULL,       addr_out};
     return recvfrom_failed(addr_out, io_retry(s, &dl, &c, received_out));
   }
-  *received_out = (size_t)n;
+  if (received_out)
+    *received_out = (size_t)n;
   return NS_OK;
 }

@@ -447,8 +447,6 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
 {
   if (!s)
     return ns__fail_handle(op);
-  if (!sent_out)
-    return ns__fail_null(op, "byte count out-parameter is NULL");
   size_t total;
   ns_err err = check_iov(iov, iovcnt, &total, op);
   if (err)
@@ -482,7 +480,8 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
   while ((n = ns__os_sendmsg(s->fd, &m, flags)) < 0)
     if ((err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, op)))
       return err;
-  *sent_out = (size_t)n;
+  if (sent_out)
+    *sent_out = (size_t)n;
   return NS_OK;
 }
 
@@ -563,7 +562,8 @@ static ns_err recv_msg(ns_socket *s, struct msghdr *m, socklen_t namecap,
   m->msg_flags &= ~NS__MSG_CMSG_CLOEXEC;
   if (ns__os_cloexec_received(m) != 0)
     return ns__fail_errno(op, errno);
-  *received_out = (size_t)n;
+  if (received_out)
+    *received_out = (size_t)n;
   return NS_OK;
 }
 
@@ -581,9 +581,8 @@ ns_err ns_recvmsg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
   const char *op = "recvmsg";
   if (!s)
     return ns__fail_handle(op);
-  if (!received_out || !msg_flags_out)
-    return ns__fail_null(op, "byte count or message flags out-parameter is "
-                             "NULL");
+  if (!msg_flags_out)
+    return ns__fail_null(op, "message flags out-parameter is NULL");
   size_t total;
   ns_err err = check_iov(iov, iovcnt, &total, op);
   if (err)
@@ -652,12 +651,12 @@ ns_err ns_recv_fds(ns_socket *s, void *buf, size_t len, int *fds_out,
   if (!fds_out && maxfds)
     return ns__fail_null(op, "descriptor array is NULL with a non-zero "
                              "count");
-  if (!received_out || !nfds_out)
-    return ns__fail_null(op, "byte count or descriptor count out-parameter "
-                             "is NULL");
+  if (!nfds_out)
+    return ns__fail_null(op, "descriptor count out-parameter is NULL");
   if (len > SSIZE_MAX)
     return ns__fail_msg(NS_ERR_OVERFLOW, op, "length exceeds SSIZE_MAX");
-  *received_out = 0;
+  if (received_out)
+    *received_out = 0;
   *nfds_out = 0;
   if (maxfds > NS_FDS_PER_MSG_LIMIT)
     maxfds = NS_FDS_PER_MSG_LIMIT;

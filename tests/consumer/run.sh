@@ -12,6 +12,8 @@
 #   run.sh cxx                        the C++ consumer, find_package
 #   run.sh wrong_major                find_package(netsock <major+1>) fails
 #   run.sh deb                        cpack -G DEB, dpkg -x, build, run
+#   run.sh lintian                    cpack -G DEB, then lintian: no error,
+#                                     no warning but the explained ones
 #
 # CTest passes the configuration in the environment: CMAKE, CPACK,
 # NETSOCK_SOURCE_DIR, NETSOCK_BINARY_DIR, NETSOCK_WORK, NETSOCK_GENERATOR,
@@ -159,6 +161,13 @@ case_subproject() {
   configure_consumer "$dir" -DNETSOCK_CONSUMER_MODE="$mode" \
     -DNETSOCK_SOURCE_DIR="$NETSOCK_SOURCE_DIR"
   build_and_run "$dir"
+  # The parent's install installs nothing of libnetsock.
+  run "$CMAKE" --install "$dir" --prefix "$dir/installed"
+  if [ -d "$dir/installed" ] && [ -n "$(find "$dir/installed" -type f)" ]; then
+    find "$dir/installed" -type f
+    die "the parent's cmake --install installed libnetsock files"
+  fi
+  echo "ok: the parent's cmake --install installs nothing of libnetsock"
 }
 
 case_pkgconfig() {
@@ -253,15 +262,65 @@ case_deb() {
   LD_LIBRARY_PATH=$libdir run "$dir/consumer"
   expect_linkage "$dir/consumer" "$NETSOCK_LIB_TYPE"
 
+  # The packaged netsock.pc names /usr as it is installed: plain paths,
+  # nothing relative to where the file lies.
+  pc=$libdir/pkgconfig/netsock.pc
+  grep -q '^prefix=/usr$' "$pc" || die "netsock.pc: $(grep '^prefix' "$pc")"
+  if grep -q -e '\.\.' -e pcfiledir "$pc"; then
+    cat "$pc"
+    die "netsock.pc has relative paths"
+  fi
+  case $libdir in
+    */usr/lib/*-*-*) echo "ok: the library is in the multiarch directory" ;;
+    *) die "the library is in $libdir, not /usr/lib/<triplet>" ;;
+  esac
+  man=$(find "$prefix/share/man/man3" -type f | head -n 1)
+  case $man in
+    *.3.gz) echo "ok: man pages are gzipped" ;;
+    *) die "man page not gzipped: $man" ;;
+  esac
   if command -v pkg-config >/dev/null 2>&1; then
+    # Unpacked under $root rather than /: the sysroot tells pkg-config.
     flags=$(PKG_CONFIG_LIBDIR=$libdir/pkgconfig PKG_CONFIG_PATH= \
-            pkg-config --cflags --libs netsock)
+            PKG_CONFIG_SYSROOT_DIR=$root pkg-config --cflags --libs netsock)
     echo "pkg-config --cflags --libs netsock: $flags"
     # shellcheck disable=SC2086 # the flags are words
     run "$CC" $CFLAGS -Wall -Wextra -Werror -o "$out/consumer-pc" \
       "$project/main.c" $flags
     LD_LIBRARY_PATH=$libdir run "$out/consumer-pc"
   fi
+}
+
+# lintian on both packages. Two warnings are accepted, and why:
+#   maintscript-calls-ldconfig   CPack (3.25) always writes a postinst and
+#                                postrm calling ldconfig for a shared
+#                                library and cannot be told not to; the
+#                                package also has the ldconfig trigger
+#                                policy asks for, so ldconfig merely runs
+#                                twice.
+#   initial-upload-closes-no-bugs  the changelog's only entry closes no
+#                                Debian bug: these packages are built from
+#                                the upstream tree, not uploaded to Debian
+#                                (which would file an ITP bug to close).
+case_lintian() {
+  command -v dpkg-deb >/dev/null 2>&1 ||
+    skip "dpkg-deb not found: the Debian package is built on Debian"
+  command -v lintian >/dev/null 2>&1 ||
+    skip "lintian not found (Debian: apt-get install lintian)"
+  [ -f "$NETSOCK_BINARY_DIR/CPackConfig.cmake" ] ||
+    skip "no CPackConfig.cmake (NETSOCK_INSTALL is OFF)"
+  out=$work/lintian
+  rm -rf "$out"
+  mkdir -p "$out"
+  run "$CPACK" -G DEB -B "$out" --config "$NETSOCK_BINARY_DIR/CPackConfig.cmake"
+  set -- "$out"/*.deb
+  [ -f "$1" ] || die "cpack made no .deb"
+  # Everything lintian says, for the log; then the verdict.
+  lintian --tag-display-limit 0 --display-info "$@" 2>&1 || true
+  run lintian --tag-display-limit 0 --fail-on error,warning \
+    --suppress-tags maintscript-calls-ldconfig,initial-upload-closes-no-bugs \
+    "$@" || die "lintian reports errors or unexplained warnings"
+  echo "ok: lintian: no error, no warning but the two explained"
 }
 
 mkdir -p "$work"
@@ -276,5 +335,6 @@ case $what in
   cxx) case_cxx ;;
   wrong_major) case_wrong_major ;;
   deb) case_deb ;;
+  lintian) case_lintian ;;
   *) die "unknown case '$what'" ;;
 esac

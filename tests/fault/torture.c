@@ -498,6 +498,10 @@ static ns_err sc_create(run *r)
   TRY(API(ns_accept)(srv, &a, NULL));
   CLOSE(a);
   CLOSE(c);
+  TRY(API(ns_create_connection_timeout)(&c, "127.0.0.1", port, 5.0));
+  TRY(API(ns_accept)(srv, &a, NULL));
+  CLOSE(a);
+  CLOSE(c);
   if (have_hosts) {
     TRY(API(ns_create_connection)(&c, "localhost", port, &opts));
     TRY(API(ns_accept)(srv, &a, NULL));
@@ -725,6 +729,24 @@ out:
 
 /* The loopback faults a program meets without any injection: refused,
    reset, broken pipe (also from sendfile, which cannot say MSG_NOSIGNAL). */
+/* ns_error_print() with stderr sent to /dev/null, so that the runs stay
+   quiet. */
+static void print_error_quietly(void)
+{
+  fflush(stderr);
+  int saved = dup(STDERR_FILENO);
+  int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved >= 0 && null >= 0 && dup2(null, STDERR_FILENO) >= 0) {
+    API(ns_error_print)("torture");
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+  }
+  if (null >= 0)
+    close(null);
+  if (saved >= 0)
+    close(saved);
+}
+
 static ns_err sc_errors(run *r)
 {
   ns_socket *s = NULL, *l = NULL, *c = NULL, *a = NULL, *p = NULL;
@@ -738,6 +760,13 @@ static ns_err sc_errors(run *r)
   CLOSE(l);
   TRY(API(ns_socket_create)(&s, AF_INET, SOCK_STREAM, 0));
   EXPECT(API(ns_connect)(s, &closed), NS_ERR_CONNECTION_REFUSED);
+  {
+    char line[96];
+    size_t len = API(ns_error_format)(line, sizeof line);
+    CHECK(len < sizeof line &&
+          strncmp(line, "ConnectionRefusedError: ", 24) == 0);
+    print_error_quietly();
+  }
   CLOSE(s);
   TRY(API(ns_socket_create)(&s, AF_INET, SOCK_STREAM, 0));
   int rc = API(ns_connect_ex)(s, &closed);

@@ -21,11 +21,17 @@ each side's own and are compared as "[Errno N] <strerror>": the errno
 still must match. Resolver errors become "[Errno <gai>] <gai_strerror>",
 as EAI_ numbers are each C library's own too (musl has no EAI_ADDRFAMILY
 answer, for one). The scenario's expects are played with run_pair -l.
+
+A server given as "--server - 'PYTHON ARGS'" has no C version (example 13
+talks to python3 -m http.server): it runs in both plays, with those
+arguments after the Python interpreter, and its output, which is the same
+program's log both times, is not compared.
 """
 import ctypes
 import difflib
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -126,6 +132,8 @@ def main(argv):
         if role not in progs:
             return []
         c_program, script = progs[role]
+        if c_program == '-':
+            return python + shlex.split(script)
         return [c_program] if lang == 'c' else python + [script]
 
     langs = {'c_server': ('c', 'py'), 'c_client': ('py', 'c'),
@@ -155,7 +163,7 @@ def main(argv):
     py_words = python_messages() if other_libc else None
     c_words = c_messages(runner) if other_libc else None
     for role in ('server', 'client'):
-        if role not in progs:
+        if role not in progs or progs[role][0] == '-':
             continue
         lang = server_lang if role == 'server' else client_lang
         for stream in ('out', 'err'):
