@@ -4,7 +4,9 @@
  * error paths, and a handle is one allocation of at most 64 bytes.
  *
  * This program replaces malloc and its relatives (as glibc allows) with
- * counting wrappers around glibc's own allocator. The library, and libc
+ * counting wrappers around the C library's own allocator, reached as
+ * __libc_malloc and its relatives where the C library exports them
+ * (PERF_HAVE_LIBC_MALLOC, a CMake link check). The library, and libc
  * on its behalf, reach the wrappers through the usual symbol lookup, so
  * every allocation made during a counted stretch is seen.
  */
@@ -19,7 +21,7 @@
 
 #define SKIP_RETURN_CODE 77
 
-#ifdef __GLIBC__
+#if PERF_HAVE_LIBC_MALLOC
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t n, size_t size);
@@ -254,7 +256,8 @@ int main(void)
 
 int main(void)
 {
-  printf("the counting allocator needs glibc: skipping\n");
+  printf("this C library exports no __libc_malloc family for the counting "
+         "allocator to wrap: skipping\n");
   return SKIP_RETURN_CODE;
 }
 
