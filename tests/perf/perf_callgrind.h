@@ -25,8 +25,8 @@
 #else
 #define PERF_HAVE_CALLGRIND_H 0
 #endif
-#define PERF_NO_CALLGRIND_H_REASON                                            \
-  "valgrind/callgrind.h is not visible to this compiler, so perf_loops "      \
+#define PERF_NO_CALLGRIND_H_REASON                                             \
+  "valgrind/callgrind.h is not visible to this compiler, so perf_loops "       \
   "marks no regions"
 
 struct perf_region {

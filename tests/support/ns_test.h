@@ -57,8 +57,7 @@ const char *ns_test_herror_message(int h);
 /* Fail unless the last error is gaierror `eai` (EAI_NONAME ...) with the
    message ns_test_gai_message(eai). */
 #define assert_last_gai_error(eai)                                             \
-  ns_test_check_last((eai), ns_test_gai_message(eai), #eai, __FILE__,          \
-                     __LINE__)
+  ns_test_check_last((eai), ns_test_gai_message(eai), #eai, __FILE__, __LINE__)
 
 void ns_test_check_last(int want_errno, const char *want_message,
                         const char *name, const char *file, int line);
