@@ -39,7 +39,7 @@ void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
  * Python's message for an OSError with errno `err` on the platform it runs
  * on, and so the library's: "[Errno N] " and this C library's strerror(N).
  * Tests never spell out a C library's text. The result lives until a few
- * more calls of these two functions.
+ * more calls of these functions.
  */
 const char *ns_test_os_message(int err);
 
