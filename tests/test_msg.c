@@ -762,8 +762,7 @@ static void test_msg__fd_passing_failures(void **state)
   assert_ns_ok(ns_send_fds(a, "x", 1, fds, most, 0, NULL, &n));
   int *got = calloc(most, sizeof *got);
   assert_non_null(got);
-  assert_ns_ok(
-      ns_recv_fds(b, buf, 1, got, most, 0, &n, &nfds, &mflags, NULL));
+  assert_ns_ok(ns_recv_fds(b, buf, 1, got, most, 0, &n, &nfds, &mflags, NULL));
   assert_int_equal(nfds, most);
   for (size_t i = 0; i < nfds; i++)
     close(got[i]);

@@ -126,8 +126,8 @@ static void test_resolve__getaddrinfo_numeric(void **state)
     assert_int_equal(ns_addr_port(&a), 8080);
     n++;
   }
-  assert_int_equal(n, system_result_count("::1", "8080", AF_INET6,
-                                           AI_NUMERICHOST));
+  assert_int_equal(
+      n, system_result_count("::1", "8080", AF_INET6, AI_NUMERICHOST));
   assert_true(n >= 2);
   ns_addrinfo_free(list);
 }

@@ -133,8 +133,7 @@ static void test_socket__emfile(void **state)
                                             0)) == NS_OK)
       n++;
     int ok = err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
-             strcmp(ns_error_last_message(),
-                    ns_test_os_message(EMFILE)) == 0;
+             strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) == 0;
     while (n > 0)
       ns_close(held[--n]);
     _exit(ok && ns_test_fd_count() == base ? 0 : 1);

@@ -41,8 +41,9 @@
  *   {gaierror NAME}   "[Errno N] " and gai_strerror(N), NAME an EAI_ code
  * in this C library's words, which are also Python's when Python runs on
  * it. NAME may list what C libraries legitimately answer, as
- * {gaierror EAI_ADDRFAMILY|EAI_NONAME}: any of them matches. With -l (the programs may run on other C libraries, as a glibc
- * python3 beside a musl build) the words may differ: {errno NAME} matches
+ * {gaierror EAI_ADDRFAMILY|EAI_NONAME}: any of them matches.
+ * With -l (the programs may run on other C libraries, as a glibc python3
+ * beside a musl build) the words may differ: {errno NAME} matches
  * "[Errno N] " and any text up to the rest of TEXT on that line, and
  * {gaierror NAME} any resolver error, whose numbers are each C library's
  * own. `run_pair -e N` and `run_pair -g N` print strerror(N) and
@@ -396,7 +397,7 @@ static void make_pattern(const char *text, struct pattern *p)
 }
 
 /* Where head `h` of `p` first matches in `from`, on one line, or NULL;
-   *end gets the end of the match. */
+   the match ends at `*end`. */
 static char *match_head(char *from, const struct pattern *p, int h, char **end)
 {
   const char *head = p->heads[h];

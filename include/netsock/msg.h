@@ -377,7 +377,9 @@ NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const struct iovec *iov,
  * @param[out] sent_out how many bytes were sent, or NULL (since 1.1).
  * @return NS_OK; as ns_sendmsg(); NS_ERR_OS "[Errno 22] Invalid argument"
  *         for more than NS_FDS_PER_MSG_LIMIT descriptors, as the kernel
- *         says.
+ *         says. A C library may pass fewer: musl's sendmsg copies at most
+ *         1024 bytes of control data, 252 descriptors, and says ENOMEM
+ *         ("[Errno 12] ...") past that, as Python's send_fds does there.
  * Python: `socket.send_fds(sock, buffers, fds, flags, address)`
  * @since 1.0
  */

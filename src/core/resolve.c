@@ -210,10 +210,11 @@ ns_err ns_gethostname(char *buf, size_t size)
 {
   if (!buf)
     return ns__fail_null("gethostname", "gethostname(): buf is NULL");
-  /* The whole name first: given a short buffer, some C libraries (musl,
-     the BSDs) truncate the name and report success, others fail with
-     ENAMETOOLONG. Here a name that does not fit always fails so, and the
-     buffer is left alone. 256 bytes hold any host name (255 at most). */
+  /* The whole name first: given a short buffer, some C libraries (musl)
+     truncate the name and report success, as POSIX allows, and others
+     (glibc) fail with ENAMETOOLONG. Here a name that does not fit always
+     fails so, and the buffer is left alone. 256 bytes hold any host name
+     (255 at most). */
   char name[257];
   if (gethostname(name, sizeof name) != 0)
     return ns__fail_errno("gethostname", errno);

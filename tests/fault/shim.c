@@ -1184,8 +1184,7 @@ struct hostent *__wrap_gethostbyname(const char *name)
   return k >= 0 ? fail_resolver(k, true) : __real_gethostbyname(name);
 }
 
-struct hostent *__wrap_gethostbyaddr(const void *addr, socklen_t alen,
-                                     int type)
+struct hostent *__wrap_gethostbyaddr(const void *addr, socklen_t alen, int type)
 {
   call_ctx x = PLAIN_CTX;
   int k = decide(NS_CALL_gethostbyaddr_r, &x);

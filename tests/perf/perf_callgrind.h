@@ -16,6 +16,19 @@
 /* A CTest test that returns this is reported as skipped. */
 #define PERF_SKIP 77
 
+/* perf_loops marks its regions with <valgrind/callgrind.h>'s requests; a
+   compiler that cannot see the header (musl-gcc searches only its own C
+   library's headers) builds it without them, and there is nothing to
+   measure. perf_loops.c is built by the same compiler. */
+#if __has_include(<valgrind/callgrind.h>)
+#define PERF_HAVE_CALLGRIND_H 1
+#else
+#define PERF_HAVE_CALLGRIND_H 0
+#endif
+#define PERF_NO_CALLGRIND_H_REASON                                             \
+  "valgrind/callgrind.h is not visible to this compiler, so perf_loops "       \
+  "marks no regions"
+
 struct perf_region {
   char name[64];
   uint64_t ir;        /* instructions, everything in the region */

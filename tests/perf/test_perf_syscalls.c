@@ -97,6 +97,10 @@ static void test_perf_syscalls__udp_sendto_recvfrom_timeout(void **state)
 
 int main(void)
 {
+  if (!PERF_HAVE_CALLGRIND_H) {
+    printf("%s: skipping the system-call gate\n", PERF_NO_CALLGRIND_H_REASON);
+    return PERF_SKIP;
+  }
   if (!perf_valgrind()) {
     printf("valgrind not found: skipping the system-call gate\n");
     return PERF_SKIP;

@@ -39,7 +39,7 @@ void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
  * Python's message for an OSError with errno `err` on the platform it runs
  * on, and so the library's: "[Errno N] " and this C library's strerror(N).
  * Tests never spell out a C library's text. The result lives until a few
- * more calls of these two functions.
+ * more calls of these functions.
  */
 const char *ns_test_os_message(int err);
 
@@ -57,8 +57,7 @@ const char *ns_test_herror_message(int h);
 /* Fail unless the last error is gaierror `eai` (EAI_NONAME ...) with the
    message ns_test_gai_message(eai). */
 #define assert_last_gai_error(eai)                                             \
-  ns_test_check_last((eai), ns_test_gai_message(eai), #eai, __FILE__,          \
-                     __LINE__)
+  ns_test_check_last((eai), ns_test_gai_message(eai), #eai, __FILE__, __LINE__)
 
 void ns_test_check_last(int want_errno, const char *want_message,
                         const char *name, const char *file, int line);
