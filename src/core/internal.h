@@ -61,6 +61,17 @@ void ns__forget_kernel_timers(ns_socket *s);
 
 /* An OS failure: the class comes from errnum. */
 ns_err ns__fail_errno(const char *op, int errnum);
+/*
+ * A Windows or Winsock failure, as Python on Windows reports it: the class
+ * and errno through CPython's Windows table, winerror kept, the message
+ * "[WinError 10061] No connection could be made ..." (winerror.c).
+ */
+ns_err ns__fail_winerror(const char *op, int winerror);
+/* CPython's winerror_to_errno: the errno Python on Windows reports. */
+int ns__winerror_to_errno(int winerror);
+/* Windows' English text of an error code, without the final period as
+   Python prints it; NULL for a code the library has no text for. */
+const char *ns__winerror_text(int winerror);
 /* A failure with a fixed message (a string literal, not copied). */
 ns_err ns__fail_msg(ns_err code, const char *op, const char *message);
 /* A getaddrinfo failure; EAI_SYSTEM is reported as errno's class. */
