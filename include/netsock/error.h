@@ -100,11 +100,10 @@ NS_EXTERN bool ns_error_is(ns_err code, ns_err base);
 NS_EXTERN ns_err ns_error_from_errno(int errnum);
 
 /**
- * The class CPython on Windows gives to an OSError carrying the Windows
- * error `winerror` (a Winsock WSAE* code, a Win32 ERROR_* code, or an
- * HRESULT wrapping one), on every platform.
+ * The class CPython on Windows gives to an OSError carrying `winerror`.
  *
- * As CPython: the code becomes an errno through its Windows table
+ * `winerror` is a Winsock WSAE* code, a Win32 ERROR_* code, or an HRESULT
+ * wrapping one; the answer is the same on every platform. As CPython: the code becomes an errno through its Windows table
  * (PC/errmap.h: WSAECONNREFUSED stays 10061, ERROR_ACCESS_DENIED becomes
  * EACCES, unnamed codes EINVAL), and that errno a class (PEP 3151), with
  * Windows' errno values: WSAECONNREFUSED is a ConnectionRefusedError,
