@@ -161,6 +161,21 @@ static void test_winerror__recorded_as_python(void **state)
   assert_string_equal(ns_error_last_message(),
                       "[WinError 12345] Windows Error 0x3039");
 
+  /* gaierror on Windows: the WSA number as errno, one text, no winerror;
+     11001 is not sent through the Windows table (an OSError there). */
+  ns__fail_winerror("connect", 10061);
+  assert_int_equal(ns__fail_gai_winsock("getaddrinfo", 11001),
+                   NS_ERR_GAIERROR);
+  assert_int_equal(ns_error_last_code(), NS_ERR_GAIERROR);
+  assert_int_equal(ns_error_last_errno(), 11001);
+  assert_int_equal(ns_error_last_winerror(), 0);
+  assert_string_equal(ns_error_last_operation(), "getaddrinfo");
+  assert_string_equal(ns_error_last_message(),
+                      "[Errno 11001] getaddrinfo failed");
+  ns__fail_gai_winsock("getnameinfo", 11004);
+  assert_string_equal(ns_error_last_message(),
+                      "[Errno 11004] getaddrinfo failed");
+
   /* A failure without a Windows code forgets the last one. */
   assert_int_equal(ns__fail_timeout("recv"), NS_ERR_TIMEOUT);
   assert_int_equal(ns_error_last_winerror(), 0);

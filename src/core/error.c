@@ -143,6 +143,15 @@ ns_err ns__fail_winerror(const char *op, int winerror)
   return last.code;
 }
 
+ns_err ns__fail_gai_winsock(const char *op, int eai)
+{
+  /* CPython on Windows has no gai_strerror: every code reads the same. */
+  snprintf(last.text, sizeof last.text, "[Errno %d] getaddrinfo failed", eai);
+  record(NS_ERR_GAIERROR, op, eai, NULL);
+  last.formatted = true;
+  return NS_ERR_GAIERROR;
+}
+
 ns_err ns__fail_msg(ns_err code, const char *op, const char *message)
 {
   return record(code, op, 0, message);

@@ -67,6 +67,12 @@ ns_err ns__fail_errno(const char *op, int errnum);
  * "[WinError 10061] No connection could be made ..." (winerror.c).
  */
 ns_err ns__fail_winerror(const char *op, int winerror);
+/*
+ * A getaddrinfo/getnameinfo failure on Windows, as Python there reports
+ * it: gaierror, errno the EAI_* code (Winsock's numbers: EAI_NONAME is
+ * 11001), "[Errno 11001] getaddrinfo failed", no winerror.
+ */
+ns_err ns__fail_gai_winsock(const char *op, int eai);
 /* CPython's winerror_to_errno: the errno Python on Windows reports. */
 int ns__winerror_to_errno(int winerror);
 /* Windows' English text of an error code, without the final period as
