@@ -61,8 +61,8 @@ static void test_winerror__table_matches_cpython(void **state)
     subclassed += want != NS_ERR_OS;
   }
   fclose(f);
-  assert_true(rows >= 170);       /* the whole table was read */
-  assert_int_equal(winsock, 89);  /* 10004 to 11031 */
+  assert_true(rows >= 170);      /* the whole table was read */
+  assert_int_equal(winsock, 89); /* 10004 to 11031 */
   assert_int_equal(subclassed, 56);
 }
 
@@ -72,8 +72,7 @@ static void test_winerror__edges_as_cpython(void **state)
   (void)state;
   assert_int_equal(ns_error_from_winerror(0), NS_OK);
   /* HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED) is unwrapped first. */
-  assert_int_equal(ns_error_from_winerror((int)0x80070005u),
-                   NS_ERR_PERMISSION);
+  assert_int_equal(ns_error_from_winerror((int)0x80070005u), NS_ERR_PERMISSION);
   assert_int_equal(ns__winerror_to_errno((int)0x80070005u), 13);
   /* Another facility's HRESULT is not. */
   assert_int_equal(ns__winerror_to_errno((int)0x80040005u), 22);
@@ -164,8 +163,7 @@ static void test_winerror__recorded_as_python(void **state)
   /* gaierror on Windows: the WSA number as errno, one text, no winerror;
      11001 is not sent through the Windows table (an OSError there). */
   ns__fail_winerror("connect", 10061);
-  assert_int_equal(ns__fail_gai_winsock("getaddrinfo", 11001),
-                   NS_ERR_GAIERROR);
+  assert_int_equal(ns__fail_gai_winsock("getaddrinfo", 11001), NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_code(), NS_ERR_GAIERROR);
   assert_int_equal(ns_error_last_errno(), 11001);
   assert_int_equal(ns_error_last_winerror(), 0);

@@ -98,10 +98,23 @@ int ns__winerror_to_errno(int winerror)
   case 10: /* ERROR_BAD_ENVIRONMENT */
     return WIN_E2BIG;
   case 11: /* ERROR_BAD_FORMAT */
-  case 188: case 189: case 190: case 191: case 192: case 193: case 194:
-  case 195: case 196: case 197: case 198: case 199: case 200: case 201:
-  case 202: /* the executable-format errors, ERROR_INVALID_STARTING_CODESEG
-               to ERROR_INFLOOP_IN_RELOC_CHAIN */
+  /* 188-202: the executable-format errors, ERROR_INVALID_STARTING_CODESEG
+     to ERROR_INFLOOP_IN_RELOC_CHAIN */
+  case 188:
+  case 189:
+  case 190:
+  case 191:
+  case 192:
+  case 193:
+  case 194:
+  case 195:
+  case 196:
+  case 197:
+  case 198:
+  case 199:
+  case 200:
+  case 201:
+  case 202:
     return WIN_ENOEXEC;
   case 6:   /* ERROR_INVALID_HANDLE */
   case 114: /* ERROR_INVALID_TARGET_HANDLE */
@@ -121,10 +134,26 @@ int ns__winerror_to_errno(int winerror)
     return WIN_ENOMEM;
   case 5:  /* ERROR_ACCESS_DENIED */
   case 16: /* ERROR_CURRENT_DIRECTORY */
-  case 19: case 20: case 21: case 22: case 23: case 24: case 25: case 26:
-  case 27: case 28: case 29: case 30: case 31: case 32: case 33: case 34:
-  case 35: case 36: /* ERROR_WRITE_PROTECT to ERROR_SHARING_BUFFER_EXCEEDED
-                       (35 has no name) */
+  /* 19-36: ERROR_WRITE_PROTECT to ERROR_SHARING_BUFFER_EXCEEDED (35 has
+     no name) */
+  case 19:
+  case 20:
+  case 21:
+  case 22:
+  case 23:
+  case 24:
+  case 25:
+  case 26:
+  case 27:
+  case 28:
+  case 29:
+  case 30:
+  case 31:
+  case 32:
+  case 33:
+  case 34:
+  case 35:
+  case 36:
   case 65:  /* ERROR_NETWORK_ACCESS_DENIED */
   case 82:  /* ERROR_CANNOT_MAKE */
   case 83:  /* ERROR_FAIL_I24 */

@@ -57,14 +57,14 @@ int main(void)
   memset(&cred, 0, sizeof cred);
   size_t n = 0;
   int msg_flags = 0;
-  bool ok = ns_addr_family(&a) == AF_UNSPEC && wait_readable(s) == -1 &&
-            ns_detach(s) == NS_INVALID_SOCKET &&
-            ns_cmsg_buf_init(&cb, &control, sizeof control) == NS_OK &&
-            ns_recvmsg(s, &iov, 1, &cb, 0, &n, &msg_flags, NULL) != NS_OK &&
-            ns_error_from_winerror(WSAECONNREFUSED) ==
-                NS_ERR_CONNECTION_REFUSED &&
-            ns_error_last_winerror() >= 0 && cred.pid == 0 &&
-            strcmp(ns_version_string(), NS_VERSION_STRING) == 0 &&
-            NS_VERSION_AT_LEAST(1, 0, 0) && NS_HAVE_EPOLL == 0;
+  bool ok =
+      ns_addr_family(&a) == AF_UNSPEC && wait_readable(s) == -1 &&
+      ns_detach(s) == NS_INVALID_SOCKET &&
+      ns_cmsg_buf_init(&cb, &control, sizeof control) == NS_OK &&
+      ns_recvmsg(s, &iov, 1, &cb, 0, &n, &msg_flags, NULL) != NS_OK &&
+      ns_error_from_winerror(WSAECONNREFUSED) == NS_ERR_CONNECTION_REFUSED &&
+      ns_error_last_winerror() >= 0 && cred.pid == 0 &&
+      strcmp(ns_version_string(), NS_VERSION_STRING) == 0 &&
+      NS_VERSION_AT_LEAST(1, 0, 0) && NS_HAVE_EPOLL == 0;
   return ok ? 0 : 1;
 }
