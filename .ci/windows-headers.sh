@@ -13,7 +13,10 @@
 #   4. a DLL built from the headers' own declarations (NS_BUILDING)
 #      exports exactly what they mark, a consumer links to it through the
 #      import library (dllimport), and a consumer with NS_STATIC links to
-#      a static library (no dllimport).
+#      a static library (no dllimport);
+#   5. every number tools/gen_winerror_classes.py (and so
+#      tests/data/winerror_classes.txt) uses is the one mingw-w64's
+#      <winerror.h>, <ws2tcpip.h> and <errno.h> give its name.
 # Prints what it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,6 +138,12 @@ EOF
   $CC -o app_static.exe app_static.o libnetsock.a
 ) >"$work/dll.log" 2>&1 || { cat "$work/dll.log"; fail "NS_EXTERN DLL/static"; }
 compiles=$((compiles + 8))
+
+# 5. The numbers of the Windows error table are Windows' own.
+echo "== tools/gen_winerror_classes.py's numbers against mingw-w64's headers"
+python3 tools/gen_winerror_classes.py --c-asserts >"$work/asserts.c"
+compile "Windows error numbers" $CC -std=c11 "${WARN[@]}" -fsyntax-only \
+  "$work/asserts.c"
 
 took=$(($(date +%s) - t0))
 if [ "$failures" -ne 0 ]; then
