@@ -171,6 +171,23 @@ static void test_error__messages_formatted_as_python(void **state)
   assert_int_equal(ns_error_last_errno(), 0);
 }
 
+/* The Windows classification is exported on every platform; a POSIX
+   failure carries no Windows code. tests/test_winerror.c checks the
+   whole table. */
+static void test_error__winerror_exported(void **state)
+{
+  (void)state;
+  assert_int_equal(ns_error_from_winerror(10061), NS_ERR_CONNECTION_REFUSED);
+  assert_int_equal(ns_error_from_winerror(10035), NS_ERR_BLOCKING_IO);
+  assert_int_equal(ns_error_from_winerror(10048), NS_ERR_OS);
+  assert_int_equal(ns_error_from_winerror(0), NS_OK);
+  ns_error_clear();
+  assert_int_equal(ns_error_last_winerror(), 0);
+  assert_ns_err(ns_settimeout(NULL, 1.0), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), EBADF);
+  assert_int_equal(ns_error_last_winerror(), 0);
+}
+
 /* ---- per-thread detail ---------------------------------------------------- */
 
 enum { THREADS = 8, ROUNDS = 200 };
@@ -378,6 +395,7 @@ int main(void)
       NS_TEST(test_error__hierarchy_is_pythons),
       NS_TEST(test_error__errno_table_matches_python),
       NS_TEST(test_error__messages_formatted_as_python),
+      NS_TEST(test_error__winerror_exported),
       NS_TEST(test_error__detail_is_per_thread),
       NS_TEST(test_error__last_address),
       NS_TEST(test_error__format_like_traceback),

@@ -16,12 +16,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <sys/un.h>
 
 #include <netsock/error.h>
 #include <netsock/export.h>
+#include <netsock/system.h>
 
 NS_BEGIN_DECL
 

@@ -101,6 +101,27 @@ NS_EXTERN bool ns_error_is(ns_err code, ns_err base);
 NS_EXTERN ns_err ns_error_from_errno(int errnum);
 
 /**
+ * The class CPython on Windows gives to an OSError carrying `winerror`.
+ *
+ * `winerror` is a Winsock WSAE* code, a Win32 ERROR_* code, or an HRESULT
+ * wrapping one; the answer is the same on every platform. As CPython: the code becomes an errno through its Windows table
+ * (PC/errmap.h: WSAECONNREFUSED stays 10061, ERROR_ACCESS_DENIED becomes
+ * EACCES, unnamed codes EINVAL), and that errno a class (PEP 3151), with
+ * Windows' errno values: WSAECONNREFUSED is a ConnectionRefusedError,
+ * WSAEWOULDBLOCK a BlockingIOError, WSAETIMEDOUT and WAIT_TIMEOUT
+ * TimeoutErrors, ERROR_ACCESS_DENIED a PermissionError.
+ *
+ * @param winerror a Windows error code, as GetLastError() or
+ *        WSAGetLastError() return it.
+ * @return NS_OK for 0, the matching subclass, or NS_ERR_OS for every code
+ *         that has no subclass (WSAEADDRINUSE, WSAHOST_NOT_FOUND, unknown
+ *         and negative values).
+ * Python on Windows: `type(OSError(None, '', None, winerror)).__name__`
+ * @since 1.1
+ */
+NS_EXTERN ns_err ns_error_from_winerror(int winerror);
+
+/**
  * The code of the last failure on the calling thread.
  * @return the ns_err last returned as a failure on this thread, or NS_OK if
  *         no call has failed on it yet (or since ns_error_clear()).
@@ -119,6 +140,23 @@ NS_EXTERN ns_err ns_error_last_code(void);
  * @since 1.0
  */
 NS_EXTERN int ns_error_last_errno(void);
+
+/**
+ * The Windows error code of the last failure on the calling thread.
+ *
+ * Python on Windows keeps both numbers of a Winsock or Win32 failure:
+ * `exc.winerror` (10061) and `exc.errno` (the same 10061, or the C
+ * runtime's errno where CPython's table says so: 13 for
+ * ERROR_ACCESS_DENIED, 4 for WSAEINTR); ns_error_last_errno() gives the
+ * second, this call the first.
+ *
+ * @return the Windows error code, or 0 when the last failure carries none:
+ *         always on POSIX systems, and on Windows for timeouts, gaierror,
+ *         ValueError and the other failures Python raises without one.
+ * Python on Windows: `exc.winerror` (None is 0)
+ * @since 1.1
+ */
+NS_EXTERN int ns_error_last_winerror(void);
 
 /**
  * The operation that failed last on the calling thread, as Python names it.

@@ -67,7 +67,7 @@ NS_EXTERN ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out,
  *         its dup()
  * @since 1.0
  */
-NS_EXTERN ns_err ns_fromfd(ns_socket **out, int fd);
+NS_EXTERN ns_err ns_fromfd(ns_socket **out, ns_os_socket fd);
 
 /**
  * Duplicate a socket: a new handle over a new close-on-exec descriptor for
@@ -94,12 +94,13 @@ NS_EXTERN ns_err ns_dup(ns_socket *s, ns_socket **out);
  * calls on it block as they would on any blocking descriptor.
  *
  * @param s the handle, or NULL.
- * @return the descriptor; -1 for NULL, as Python's detach() on a closed
+ * @return the descriptor (on Windows the SOCKET); NS_INVALID_SOCKET (-1
+ *         on POSIX systems) for NULL, as Python's detach() on a closed
  *         socket.
  * Python: `s.detach()`
  * @since 1.0
  */
-NS_EXTERN int ns_detach(ns_socket *s);
+NS_EXTERN ns_os_socket ns_detach(ns_socket *s);
 
 /**
  * Whether the descriptor is inherited by programs this process executes

@@ -34,18 +34,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <netsock/addr.h>
 #include <netsock/error.h>
 #include <netsock/export.h>
 #include <netsock/socket.h>
+#include <netsock/system.h>
 
 NS_BEGIN_DECL
 
 struct timespec;
+/* Windows names its control-message header WSACMSGHDR: there
+   `struct cmsghdr` is only declared, and read through ns_cmsg_data(). */
+struct cmsghdr;
 
 /* ---- control-message buffers ------------------------------------------- */
 
@@ -68,20 +69,35 @@ typedef struct ns_cmsg_buf {
  * `NS_CMSG_STORAGE(CMSG_SPACE(sizeof(int) * 4)) store;`.
  * Size it with CMSG_SPACE() for each message it must hold.
  */
+#if defined(_WIN32)
+#define NS_CMSG_STORAGE(size)                                                  \
+  union {                                                                      \
+    size_t hdr_; /* WSACMSGHDR's alignment: its first member's */              \
+    unsigned char bytes_[size];                                                \
+  }
+#else
 #define NS_CMSG_STORAGE(size)                                                  \
   union {                                                                      \
     struct cmsghdr hdr_;                                                       \
     unsigned char bytes_[size];                                                \
   }
+#endif
 
 /** The most descriptors one SCM_RIGHTS message carries on Linux. */
 #define NS_FDS_PER_MSG_LIMIT 253
 
 /** Process credentials, as SCM_CREDENTIALS and SO_PEERCRED carry them. */
 typedef struct ns_ucred {
+#if defined(_WIN32)
+  /* Windows has no uid_t and gid_t, and no credentials to pass. */
+  int pid;          /**< process id */
+  unsigned int uid; /**< user id */
+  unsigned int gid; /**< group id */
+#else
   pid_t pid; /**< process id */
   uid_t uid; /**< user id */
   gid_t gid; /**< group id */
+#endif
 } ns_ucred;
 
 /**
@@ -319,7 +335,7 @@ NS_EXTERN ns_err ns_getpeercred(ns_socket *s, ns_ucred *out);
  * Python: `n = s.sendmsg(buffers, ancdata, flags, address)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const struct iovec *iov,
+NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const ns_iovec *iov,
                             size_t iovcnt, const ns_cmsg_buf *control,
                             int flags, const ns_addr *addr,
                             size_t *sent_out);
@@ -355,7 +371,7 @@ NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const struct iovec *iov,
  *         ancbufsize, flags)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const struct iovec *iov,
+NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const ns_iovec *iov,
                             size_t iovcnt, ns_cmsg_buf *control, int flags,
                             size_t *received_out, int *msg_flags_out,
                             ns_addr *addr_out);

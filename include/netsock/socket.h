@@ -78,11 +78,12 @@ NS_EXTERN ns_err ns_close(ns_socket *s);
 /**
  * The descriptor of the socket.
  * @param s the socket, or NULL.
- * @return the file descriptor, or -1 for NULL.
+ * @return the file descriptor (on Windows the SOCKET), or
+ *         NS_INVALID_SOCKET (-1 on POSIX systems) for NULL.
  * Python: `s.fileno()`
  * @since 1.0
  */
-NS_EXTERN int ns_fileno(const ns_socket *s);
+NS_EXTERN ns_os_socket ns_fileno(const ns_socket *s);
 
 /**
  * The address family the socket was created with.

@@ -111,6 +111,7 @@ enum { MESSAGE_SIZE = 256 };
 static _Thread_local struct last_error {
   ns_err code;
   int sys_errno;
+  int winerror; /* a Windows error code, or 0: Python's exc.winerror */
   const char *op;
   const char *fixed; /* a literal message, or NULL to format from errno */
   bool formatted;
@@ -124,6 +125,7 @@ static ns_err record(ns_err code, const char *op, int sys_errno,
 {
   last.code = code;
   last.sys_errno = sys_errno;
+  last.winerror = 0;
   last.op = op;
   last.fixed = fixed;
   last.formatted = false;
@@ -145,6 +147,23 @@ const ns_addr *ns_error_last_address(void)
 ns_err ns__fail_errno(const char *op, int errnum)
 {
   return record(ns_error_from_errno(errnum), op, errnum, NULL);
+}
+
+ns_err ns__fail_winerror(const char *op, int winerror)
+{
+  record(ns_error_from_winerror(winerror), op, ns__winerror_to_errno(winerror),
+         NULL);
+  last.winerror = winerror;
+  return last.code;
+}
+
+ns_err ns__fail_gai_winsock(const char *op, int eai)
+{
+  /* CPython on Windows has no gai_strerror: every code reads the same. */
+  snprintf(last.text, sizeof last.text, "[Errno %d] getaddrinfo failed", eai);
+  record(NS_ERR_GAIERROR, op, eai, NULL);
+  last.formatted = true;
+  return NS_ERR_GAIERROR;
 }
 
 ns_err ns__fail_msg(ns_err code, const char *op, const char *message)
@@ -227,6 +246,18 @@ const char *ns_error_last_message(void)
     return "";
   if (last.fixed)
     return last.fixed;
+  if (!last.formatted && last.winerror) {
+    /* Python on Windows: "[WinError N] text", or, when the system has no
+       text for the code, "Windows Error 0x..." as CPython writes it. */
+    const char *text = ns__winerror_text(last.winerror);
+    if (text)
+      snprintf(last.text, sizeof last.text, "[WinError %d] %s", last.winerror,
+               text);
+    else
+      snprintf(last.text, sizeof last.text, "[WinError %d] Windows Error 0x%x",
+               last.winerror, (unsigned)last.winerror);
+    last.formatted = true;
+  }
   if (!last.formatted) {
     const char *text = system_text(last.code, last.sys_errno);
     if (text)
@@ -248,6 +279,11 @@ ns_err ns_error_last_code(void)
 int ns_error_last_errno(void)
 {
   return last.sys_errno;
+}
+
+int ns_error_last_winerror(void)
+{
+  return last.winerror;
 }
 
 const char *ns_error_last_operation(void)

@@ -68,6 +68,23 @@ void ns__forget_kernel_timers(ns_socket *s);
 
 /* An OS failure: the class comes from errnum. */
 ns_err ns__fail_errno(const char *op, int errnum);
+/*
+ * A Windows or Winsock failure, as Python on Windows reports it: the class
+ * and errno through CPython's Windows table, winerror kept, the message
+ * "[WinError 10061] No connection could be made ..." (winerror.c).
+ */
+ns_err ns__fail_winerror(const char *op, int winerror);
+/*
+ * A getaddrinfo/getnameinfo failure on Windows, as Python there reports
+ * it: gaierror, errno the EAI_* code (Winsock's numbers: EAI_NONAME is
+ * 11001), "[Errno 11001] getaddrinfo failed", no winerror.
+ */
+ns_err ns__fail_gai_winsock(const char *op, int eai);
+/* CPython's winerror_to_errno: the errno Python on Windows reports. */
+int ns__winerror_to_errno(int winerror);
+/* Windows' English text of an error code, without the final period as
+   Python prints it; NULL for a code the library has no text for. */
+const char *ns__winerror_text(int winerror);
 /* A failure with a fixed message (a string literal, not copied). */
 ns_err ns__fail_msg(ns_err code, const char *op, const char *message);
 /* A getaddrinfo failure; EAI_SYSTEM is reported as errno's class. */

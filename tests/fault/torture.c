@@ -1105,10 +1105,12 @@ static long pure_calls(void)
   API(ns_error_name)(NS_ERR_TIMEOUT);
   API(ns_error_is)(NS_ERR_TIMEOUT, NS_ERR_OS);
   API(ns_error_from_errno)(ECONNRESET);
+  API(ns_error_from_winerror)(10054);
   API(ns_error_clear)();
   API(ns_error_last_code)();
   API(ns_error_last_address)();
   API(ns_error_last_errno)();
+  API(ns_error_last_winerror)();
   API(ns_error_last_operation)();
   API(ns_error_last_message)();
   API(ns_addr_inet)(&a, "127.0.0.1", 1);

@@ -4,6 +4,13 @@
 #include <resolv.h>
 
 #include <cstring>
+#include <type_traits>
+
+// On POSIX systems the Windows-facing names are the 1.0 types.
+static_assert(std::is_same<ns_os_socket, int>::value,
+              "ns_os_socket is int on POSIX systems");
+static_assert(std::is_same<ns_iovec, struct iovec>::value,
+              "ns_iovec is struct iovec on POSIX systems");
 
 int main()
 {
