@@ -484,7 +484,7 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
   ns_err err = check_iov(iov, iovcnt, &total, op);
   if (err)
     return err;
-  if (addr && (err = ns__addr_check(addr, op)))
+  if (addr && (err = ns__addr_check_full(addr, op)))
     return err;
   if (control && control->len && !control->data)
     return ns__fail_null(op, "control data is NULL with a non-zero length");
