@@ -187,9 +187,11 @@ static void check_operations(const ns_addr *a, const ns_addr *b)
     ns_close(s);
   }
   /* ns_sendto leaves `len` to the kernel (a check would cost every
-     datagram), which refuses one beyond the struct before reading it; but
-     valgrind checks the whole span first, so only lengths within it. */
-  if (to.len <= sizeof to.u && socket_for(a, SOCK_DGRAM, &s) == NS_OK) {
+     datagram), which refuses a bad one before reading the address; but
+     valgrind checks the span itself first (and misreads one shorter than
+     the family field), so only lengths from the family to the struct. */
+  if (to.len >= sizeof(sa_family_t) && to.len <= sizeof to.u &&
+      socket_for(a, SOCK_DGRAM, &s) == NS_OK) {
     size_t sent = 12345;
     if ((err = ns_sendto(s, "x", 1, MSG_DONTWAIT, &to, &sent)) != NS_OK)
       check_failure(err);
