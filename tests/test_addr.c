@@ -223,6 +223,13 @@ static void test_addr__bad_len_refused(void **state)
              "create_connection(): bad address length %u for family 1",
              (unsigned)bad_unix[i]);
     assert_last_message(text);
+    assert_ns_ok(ns_socket_create(&s, AF_UNIX, SOCK_DGRAM, 0));
+    assert_ns_err(ns_bind(s, &a), NS_ERR_VALUE);
+    snprintf(text, sizeof text, "bind(): bad address length %u for family 1",
+             (unsigned)bad_unix[i]);
+    assert_last_message(text);
+    assert_ns_err(ns_connect(s, &a), NS_ERR_VALUE);
+    assert_ns_ok(ns_close(s));
   }
   ns_addr v4 = NS_ADDR_INIT;
   v4.u.in4.sin_family = AF_INET;

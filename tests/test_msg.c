@@ -224,6 +224,29 @@ static void test_msg__cmsg_hand_built_buffers(void **state)
   ns_cmsg_buf none = {NULL, 64, 0};
   assert_ns_err(ns_cmsg_add_fds(&none, &fd, 1), NS_ERR_VALUE);
 
+  /* Nor does sendmsg send one: never past `size`, never misaligned,
+     never a header that lies (the kernel's EINVAL). */
+  ns_socket *x, *y;
+  ns_test_unix_pair(SOCK_DGRAM, &x, &y);
+  struct iovec iov = {(void *)"d", 1};
+  size_t sent = 77;
+  ns_cmsg_buf beyond;
+  assert_ns_ok(ns_cmsg_buf_init(&beyond, &store, CMSG_SPACE(sizeof(int))));
+  assert_ns_ok(ns_cmsg_add_fds(&beyond, &fd, 1));
+  beyond.len += 16;
+  assert_ns_err(ns_sendmsg(x, &iov, 1, &beyond, 0, NULL, &sent), NS_ERR_VALUE);
+  assert_last_message("control-message buffer len is beyond its size");
+  assert_ns_err(ns_sendmsg(x, &iov, 1, &odd, 0, NULL, &sent), NS_ERR_VALUE);
+  ns_cmsg_buf lies;
+  assert_ns_ok(ns_cmsg_buf_init(&lies, &store, sizeof store));
+  assert_ns_ok(ns_cmsg_add(&lies, SOL_SOCKET, 99, "abc", 3));
+  ((struct cmsghdr *)(void *)&store)->cmsg_len = sizeof store + 1;
+  assert_ns_err(ns_sendmsg(x, &iov, 1, &lies, 0, NULL, &sent), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), EINVAL);
+  assert_int_equal(sent, 77);
+  assert_ns_ok(ns_close(x));
+  assert_ns_ok(ns_close(y));
+
   static const long ok[2] = {7, 999999};
   assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
   assert_ns_ok(ns_cmsg_add(&b, SOL_SOCKET, SO_TIMESTAMP, ok, sizeof ok));

@@ -32,8 +32,9 @@ NS_BEGIN_DECL
  * (docs/errors.md). An address filled in by hand needs a `len` that fits
  * its family; ns_addr_format(), ns_addr_host(), ns_addr_port(),
  * ns_addr_equal(), ns_create_server() and ns_create_connection_addrs()
- * refuse one that does not (ValueError, -1, false), and bind, connect and
- * sendto leave the check to the kernel (EINVAL).
+ * refuse one that does not (ValueError, -1, false), as do bind, connect,
+ * sendmsg, sendmmsg and getnameinfo; sendto, on the hot path, leaves the
+ * check to the kernel (EINVAL).
  */
 typedef struct ns_addr {
   /** The address, read through the member of its family. */

@@ -319,8 +319,9 @@ NS_EXTERN ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
  * @param flags MSG_* flags, usually 0.
  * @param[out] received_out how many bytes arrived, or NULL (since 1.1).
  * @param[out] addr_out the sender, or NULL; empty (len 0) when the kernel
- *        reports none, as for a connected stream, and when the call fails
- *        (never an earlier sender).
+ *        reports none, as for a connected stream, and when the receive
+ *        fails (timeout, would block, reset ...: never an earlier
+ *        sender). Bad arguments are refused before it is touched.
  * @return as ns_recv().
  * Python: `n, address = s.recvfrom_into(buf, len, flags)`
  * @since 1.0

@@ -73,7 +73,10 @@ static ns_err replay_failure(const ns_addr *addr, const char *op)
   memcpy(text, b + FAILED_TEXT_AT, sizeof text);
   text[sizeof text - 1] = '\0'; /* a hand-made address may lack it */
   ns_err code = (ns_err)b[FAILED_CODE_AT];
-  if (strcmp(ns_error_name(code), "UnknownError") == 0 || code == NS_OK)
+  /* Not a failure set_failed could have kept (a struct filled by hand):
+     just an empty address. */
+  if (strcmp(ns_error_name(code), "UnknownError") == 0 || code == NS_OK ||
+      text[0] == '\0')
     return ns__fail_fmt(NS_ERR_VALUE, op, "%s(): address is empty", op);
   return ns__fail_replay(code, op, sys_errno, text);
 }

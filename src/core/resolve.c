@@ -177,7 +177,7 @@ ns_addr ns_addrinfo_addr(const ns_addrinfo *ai)
 ns_err ns_getnameinfo(const ns_addr *addr, int flags, char *host,
                       size_t host_size, char *serv, size_t serv_size)
 {
-  ns_err err = ns__addr_check(addr, "getnameinfo");
+  ns_err err = ns__addr_check_full(addr, "getnameinfo");
   if (err)
     return err;
   if (!host && !serv)

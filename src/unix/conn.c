@@ -12,7 +12,7 @@ ns_err ns_bind(ns_socket *s, const ns_addr *addr)
 {
   if (!s)
     return ns__fail_handle("bind");
-  ns_err err = ns__addr_check(addr, "bind");
+  ns_err err = ns__addr_check_full(addr, "bind");
   if (err)
     return err;
   if (bind(s->fd, &addr->u.sa, addr->len) != 0)
@@ -96,7 +96,7 @@ static ns_err connect_op(ns_socket *s, const ns_addr *addr, const char *op)
 {
   if (!s)
     return ns__fail_handle(op);
-  ns_err err = ns__addr_check(addr, op);
+  ns_err err = ns__addr_check_full(addr, op);
   if (err)
     return err;
   ns__deadline dl;

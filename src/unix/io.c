@@ -71,8 +71,12 @@ NS__NOINLINE static ns_err io_retry(ns_socket *s, ns__deadline *dl,
   ssize_t n;
   do {
     ns_err err = ns__call_retry(s, dl, which, c->flags, c->op);
-    if (err)
+    if (err) {
+      /* A failed recvfrom leaves no sender, not even an earlier one. */
+      if (c->kind == IO_RECVFROM && c->from)
+        memset(c->from, 0, sizeof *c->from);
       return err;
+    }
   } while ((n = io_syscall(s->fd, c)) < 0);
   if (count_out)
     *count_out = (size_t)n;
@@ -181,22 +185,13 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
   return NS_OK;
 }
 
-/* A failed recvfrom leaves no sender behind, not even an earlier one:
-   the address is empty. Off the hot path: only failures come here. */
-static NS__NOINLINE ns_err recvfrom_failed(ns_addr *addr_out, ns_err err)
-{
-  if (err && addr_out)
-    memset(addr_out, 0, sizeof *addr_out);
-  return err;
-}
-
 ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
                    size_t *received_out, ns_addr *addr_out)
 {
   ns__deadline dl;
   ns_err err = check_io(s, buf, len, "recvfrom");
   if (err || (err = ns__call_begin(s, &dl, SO_RCVTIMEO, "recvfrom")))
-    return recvfrom_failed(addr_out, err);
+    return err;
   /* The kernel writes the sender's length straight into the ns_addr. */
   struct sockaddr *from = NULL;
   socklen_t *from_len = NULL;
@@ -209,7 +204,7 @@ ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
   if (n < 0) {
     struct io_call c = {IO_RECVFROM, "recvfrom", buf, len,
                         flags,       NULL,       addr_out};
-    return recvfrom_failed(addr_out, io_retry(s, &dl, &c, received_out));
+    return io_retry(s, &dl, &c, received_out);
   }
   if (received_out)
     *received_out = (size_t)n;

@@ -89,7 +89,7 @@ static ns_err check_batch(ns_socket *s, const ns_datagram *msgs, size_t n,
     /* An empty address means "the connected peer", unless a constructor
        failed on it: then report that failure, as sendto would. */
     if (sending && msgs[i].addr.len == 0 && msgs[i].addr.u.sa.sa_data[0]) {
-      ns_err err = ns__addr_check(&msgs[i].addr, op);
+      ns_err err = ns__addr_check_full(&msgs[i].addr, op);
       if (err)
         return err;
     }

@@ -165,6 +165,35 @@ static const struct cmsghdr *cmsg_at(const unsigned char *base, size_t len,
   return c;
 }
 
+/*
+ * A control buffer about to go to the kernel, which may have been filled
+ * in by hand: never more than its storage (`len` past `size` would send
+ * the bytes after it), aligned, and every whole header in it sane, as the
+ * kernel demands (EINVAL otherwise, in its words). Bytes too few for a
+ * header are no message, for the kernel as here: *len_out is then 0.
+ */
+static ns_err check_control(const ns_cmsg_buf *b, size_t *len_out,
+                            const char *op)
+{
+  if (b->len > b->size)
+    return ns__fail_msg(NS_ERR_VALUE, op,
+                        "control-message buffer len is beyond its size");
+  if ((uintptr_t)b->data % alignof(struct cmsghdr) != 0)
+    return ns__fail_msg(NS_ERR_VALUE, op,
+                        "control-message storage is not aligned for "
+                        "struct cmsghdr");
+  const unsigned char *base = b->data;
+  size_t off = 0;
+  while (off < b->len && b->len - off >= CMSG_HDR_LEN) {
+    const struct cmsghdr *c = cmsg_at(base, b->len, off);
+    if (!c)
+      return ns__fail_errno(op, EINVAL);
+    off += CMSG_ALIGN(c->cmsg_len);
+  }
+  *len_out = b->len < CMSG_HDR_LEN ? 0 : b->len;
+  return NS_OK;
+}
+
 const struct cmsghdr *ns_cmsg_next(const ns_cmsg_buf *b,
                                    const struct cmsghdr *prev)
 {
@@ -451,10 +480,14 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
   ns_err err = check_iov(iov, iovcnt, &total, op);
   if (err)
     return err;
-  if (addr && (err = ns__addr_check(addr, op)))
+  if (addr && (err = ns__addr_check_full(addr, op)))
     return err;
   if (control && control->len && !control->data)
     return ns__fail_null(op, "control data is NULL with a non-zero length");
+  size_t control_len = 0;
+  if (control && control->len &&
+      (err = check_control(control, &control_len, op)))
+    return err;
   /* Linux drops descriptors sent with no data on a stream socket, without
      a word: refuse rather than lose them. */
   if (total == 0 && control && s->type == SOCK_STREAM && has_rights(control))
@@ -469,9 +502,9 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
     m.msg_name = (void *)&addr->u;
     m.msg_namelen = addr->len;
   }
-  if (control && control->len) {
+  if (control_len) {
     m.msg_control = control->data;
-    m.msg_controllen = control->len;
+    m.msg_controllen = control_len;
   }
   ns__deadline dl;
   if ((err = ns__call_begin(s, &dl, SO_SNDTIMEO, op)))
