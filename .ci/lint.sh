@@ -9,7 +9,9 @@
 # it); the script configures BUILD_DIR with the default preset when the
 # file is missing. Prints the number of clang-format differences and of
 # clang-tidy findings, per check, and its own run time; exits 1 when
-# either is not 0. LINT_FORMAT=0 or LINT_TIDY=0 skips one half.
+# either is not 0. LINT_FORMAT=0 or LINT_TIDY=0 skips one half;
+# LINT_CHECKS=<list> is added to .clang-tidy's checks (to try one out);
+# LINT_VERBOSE=1 prints every finding.
 set -u
 start=$(date +%s)
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,15 +64,16 @@ if [ "${LINT_TIDY:-1}" != 0 ]; then
       echo "$f"
   done >"$tmp/units"
   # shellcheck disable=SC2016 # expanded by the inner shell
-  xargs -P "$(nproc)" -n 4 sh -c 'clang-tidy -p "$0" --quiet "$@" 2>/dev/null' \
-    "$build" <"$tmp/units" >"$tmp/tidy" || true
+  xargs -P "$(nproc)" -n 4 sh -c \
+    'clang-tidy -p "$0" --quiet ${LINT_CHECKS:+--checks="$LINT_CHECKS"} "$@" \
+       2>/dev/null' "$build" <"$tmp/units" >"$tmp/tidy" || true
   # A finding is a "file:line:col: warning|error: ... [check]" line,
   # counted once even when a header is reached from several units.
-  grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): .*\[[a-z0-9.,-]+\]$' \
+  grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): .*\[[A-Za-z0-9.,-]+\]$' \
     "$tmp/tidy" | sort -u >"$tmp/findings"
   n=$(wc -l <"$tmp/findings")
   echo "clang-tidy: $n findings in $(wc -l <"$tmp/units") files"
-  sed 's/.*\[\([a-z0-9.,-]*\)\]$/\1/' "$tmp/findings" | sort | uniq -c |
+  sed 's/.*\[\([A-Za-z0-9.,-]*\)\]$/\1/' "$tmp/findings" | sort | uniq -c |
     sort -rn | sed 's/^/  /'
   if [ -n "${LINT_VERBOSE:-}" ]; then
     cat "$tmp/findings"

@@ -216,7 +216,7 @@ NS_EXTERN void ns_error_clear(void);
  * fit, as snprintf(3) does; the return value tells whether it was cut.
  * With no failure recorded the text is "".
  *
- * @param[out] buf where the text goes; may be NULL only when `size` is 0.
+ * @param[out] buf where the text goes, or NULL to only measure it.
  * @param size the size of `buf`, NUL included.
  * @return the length of the whole text, NUL excluded: a value of `size`
  *         or more means it was cut.
