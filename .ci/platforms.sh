@@ -7,6 +7,7 @@
 #   musl               musl libc, with musl-gcc
 #   i386               32-bit x86, with gcc -m32
 #   strerror-fallback  glibc's messages through strerror_r (glibc < 2.32)
+#   windows-headers    the public headers with mingw-w64 (no backend yet)
 # Installs the toolchains, and builds cmocka for musl and i386 from
 # Debian's source package into build-deps/ (Debian ships no such cmocka).
 # Prints what each stage took.
@@ -21,13 +22,15 @@ source .ci/stage.sh
 
 deps=$PWD/build-deps
 # musl-gcc sees only musl's headers; the tests' seccomp filter needs the
-# kernel's (Alpine's linux-headers), which are the same for every libc.
+# kernel's (Alpine's linux-headers), which are the same for every libc,
+# and the perf gates valgrind's client requests (valgrind-dev).
 musl_kernel_headers() {
   local d=${deps}/musl-kernel-headers
   mkdir -p "${d}"
   ln -sfn /usr/include/linux "${d}/linux"
   ln -sfn /usr/include/asm-generic "${d}/asm-generic"
   ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "${d}/asm"
+  ln -sfn /usr/include/valgrind "${d}/valgrind"
 }
 
 stage cmocka-musl .ci/cmocka-from-source.sh "${deps}/cmocka-musl" musl-gcc
@@ -36,5 +39,7 @@ musl_kernel_headers
 for p in posix musl i386 strerror-fallback; do
   stage "${p}" cmake --workflow --preset "${p}"
 done
+# Windows: no backend yet; the public headers and the error tables.
+stage windows-headers .ci/windows-headers.sh
 
 stage_summary "platform stages"
