@@ -298,9 +298,9 @@ NS_TLS_EXTERN bool ns_tls_context_check_hostname(const ns_tls_context *ctx);
  * @param ctx the context.
  * @param protocols names such as "h2", "http/1.1"; each 1 to 255 bytes.
  * @param count how many.
- * @return NS_OK; NS_ERR_VALUE for an empty or over-long name ("ALPN
- *         protocols must be 1 to 255 in length") or a NULL list with a
- *         non-zero count; NS_ERR_MEMORY.
+ * @return NS_OK; NS_ERR_SSL for an empty or over-long name ("ALPN
+ *         protocols must be 1 to 255 in length", Python's class);
+ *         NS_ERR_VALUE for a NULL list with a non-zero count; NS_ERR_MEMORY.
  * Python: `ctx.set_alpn_protocols(protocols)`
  * @since 1.1
  */

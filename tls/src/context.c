@@ -329,7 +329,7 @@ ns_err ns_tls_context_set_alpn_protocols(ns_tls_context *ctx,
   for (size_t i = 0; i < count; i++) {
     size_t n = protocols[i] ? strlen(protocols[i]) : 0;
     if (n == 0 || n > 255)
-      return ns__tls_fail_msg(NS_ERR_VALUE, op, 0,
+      return ns__tls_fail_msg(NS_ERR_SSL, op, 0, /* as Python raises it */
                               "ALPN protocols must be 1 to 255 in length");
     total += 1 + n;
   }
