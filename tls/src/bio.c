@@ -77,6 +77,10 @@ static int bio_read(BIO *b, char *buf, int len)
     ssize_t n = recv(t->fd, buf, (size_t)len, t->io_flags);
     if (n >= 0) {
       t->sys_errno = 0;
+      /* Tell OpenSSL the stream ended (BIO_eof), so that a close
+         without close_notify is its UNEXPECTED_EOF_WHILE_READING, as
+         with OpenSSL's own socket BIO. */
+      t->eof = n == 0 && len > 0;
       return (int)n;
     }
     if (errno == EINTR)
@@ -118,11 +122,18 @@ static int bio_puts(BIO *b, const char *s)
 
 static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 {
-  (void)b;
   (void)num;
   (void)ptr;
-  /* Writes are unbuffered: a flush has nothing to do. */
-  return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+  switch (cmd) {
+  case BIO_CTRL_FLUSH: /* writes are unbuffered: nothing to do */
+    return 1;
+  case BIO_CTRL_EOF: {
+    const ns_tls *t = BIO_get_data(b);
+    return t->eof;
+  }
+  default:
+    return 0;
+  }
 }
 
 static int bio_create(BIO *b)

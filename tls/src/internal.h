@@ -42,6 +42,8 @@ struct ns_tls {
   bool wrote_last;
   /* The errno of the BIO's last failed system call, 0 for end of file. */
   int sys_errno;
+  /* The last read found the end of the stream. */
+  bool eof;
   bool handshake_done;
   char *server_hostname;
   char alpn[256];

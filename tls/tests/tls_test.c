@@ -108,33 +108,134 @@ static int child_fail(const char *what)
   return 1;
 }
 
-int tls_test_echo_server(ns_socket *sock, void *arg)
+/* Read until the peer closes or fails: how a silent peer waits. */
+static void drain_raw(ns_socket *sock)
 {
-  const char *name = arg ? arg : "server";
+  char buf[4096];
+  size_t n;
+  while (ns_recv(sock, buf, sizeof buf, 0, &n) == NS_OK && n > 0)
+    ;
+}
+
+static ns_tls_context *server_ctx_of(const struct tls_test_server_conf *c)
+{
   char cert[512], key[512];
+  const char *name = c->cert ? c->cert : "server";
   snprintf(cert, sizeof cert, "%s/%s.pem", tls_test_dir(), name);
   snprintf(key, sizeof key, "%s/%s.key", tls_test_dir(), name);
   ns_tls_context *ctx;
   if (ns_tls_context_create(&ctx, NS_TLS_PROTOCOL_SERVER) ||
-      ns_tls_context_load_cert_chain(ctx, cert, key, NULL, NULL))
+      ns_tls_context_load_cert_chain(ctx, cert, key, NULL, NULL) ||
+      (c->ciphers && ns_tls_context_set_ciphers(ctx, c->ciphers)) ||
+      (c->min_version &&
+       ns_tls_context_set_minimum_version(ctx, c->min_version)) ||
+      (c->max_version &&
+       ns_tls_context_set_maximum_version(ctx, c->max_version)) ||
+      (c->alpn && ns_tls_context_set_alpn_protocols(ctx, &c->alpn, 1)))
+    return NULL;
+  if (c->require_client_cert) {
+    snprintf(cert, sizeof cert, "%s/ca.pem", tls_test_dir());
+    if (ns_tls_context_load_verify_locations(ctx, cert, NULL) ||
+        ns_tls_context_set_verify_mode(ctx, NS_TLS_CERT_REQUIRED))
+      return NULL;
+  }
+  return ctx;
+}
+
+int tls_test_server(ns_socket *sock, void *arg)
+{
+  const struct tls_test_server_conf *c = arg;
+  switch (c->mode) {
+  case SERVE_SILENT_RAW:
+    drain_raw(sock);
+    ns_close(sock);
+    return 0;
+  case SERVE_CLOSE_EARLY: {
+    char buf[16];
+    size_t n;
+    ns_recv(sock, buf, sizeof buf, 0, &n);
+    ns_close(sock);
+    return 0;
+  }
+  case SERVE_PLAINTEXT: {
+    static const char reply[] = "HTTP/1.0 200 OK\r\n\r\nhello hello hello";
+    ns_sendall(sock, reply, sizeof reply - 1, 0, NULL);
+    drain_raw(sock);
+    ns_close(sock);
+    return 0;
+  }
+  default:
+    break;
+  }
+  ns_tls_context *ctx = server_ctx_of(c);
+  if (!ctx)
     return child_fail("server context");
   ns_tls *t;
-  if (ns_tls_wrap_socket(&t, ctx, sock, NS_TLS_SERVER_SIDE, NULL)) {
-    ns_tls_context_close(ctx);
-    ns_close(sock);
-    return 0; /* the client's test judges the failed handshake */
-  }
+  ns_err err = ns_tls_wrap_socket(&t, ctx, sock, NS_TLS_SERVER_SIDE, NULL);
   ns_tls_context_close(ctx);
+  if (err) {
+    /* The client judges the failed handshake; wait for it to close. */
+    drain_raw(sock);
+    ns_close(sock);
+    return 0;
+  }
   char buf[16384];
-  for (;;) {
-    size_t n;
-    if (ns_tls_recv(t, buf, sizeof buf, &n))
-      return child_fail("recv");
-    if (n == 0)
-      break;
-    if (ns_tls_sendall(t, buf, n, NULL))
+  size_t n;
+  switch (c->mode) {
+  case SERVE_SILENT_TLS: {
+    size_t total = 0;
+    while (ns_tls_recv(t, buf, sizeof buf, &n) == NS_OK && n > 0) {
+      for (size_t i = 0; c->expect_bytes && i < n; i++)
+        if ((unsigned char)buf[i] != tls_test_pattern(total + i))
+          return child_fail("bulk data corrupted");
+      total += n;
+    }
+    if (c->expect_bytes && total != c->expect_bytes) {
+      fprintf(stderr, "peer: %zu bytes, not %zu\n", total, c->expect_bytes);
+      return 1;
+    }
+    break;
+  }
+  case SERVE_RAGGED:
+    if (ns_tls_sendall(t, "bye", 3, NULL))
       return child_fail("sendall");
+    break;
+  case SERVE_UNWRAP: {
+    ns_socket *plain;
+    if (ns_tls_recv(t, buf, sizeof buf, &n) || n == 0 ||
+        ns_tls_sendall(t, buf, n, NULL))
+      return child_fail("echo");
+    if (ns_tls_unwrap(t, &plain))
+      return child_fail("unwrap");
+    int rc = ns_sendall(plain, "plain", 5, 0, NULL) ? 1 : 0;
+    drain_raw(plain);
+    ns_close(plain);
+    return rc;
+  }
+  default: /* SERVE_ECHO */
+    for (;;) {
+      ns_err err = ns_tls_recv(t, buf, sizeof buf, &n);
+      /* A client that closes without reading the session tickets of TLS
+         1.3 resets the connection: that is its way of ending too. */
+      if (err == NS_ERR_CONNECTION_RESET)
+        break;
+      if (err)
+        return child_fail("recv");
+      if (n == 0)
+        break;
+      if (ns_tls_sendall(t, buf, n, NULL))
+        return child_fail("sendall");
+    }
+    break;
   }
   ns_tls_close(t);
   return 0;
+}
+
+int tls_test_connect(const struct tls_test_server_conf *conf,
+                     ns_socket **client)
+{
+  ns_socket *server;
+  ns_test_tcp_pair(AF_INET, client, &server);
+  return tls_test_fork_peer(*client, server, tls_test_server, (void *)conf);
 }

@@ -33,9 +33,42 @@ int tls_test_fork_peer(ns_socket *own_sock, ns_socket *peer_sock,
 /* Wait for the child and return its exit status (-1 if killed). */
 int tls_test_child_status(int pid);
 
-/* Peers for the forked child. */
-/* A TLS server with certificate `arg` (a name) that echoes until EOF. */
-int tls_test_echo_server(ns_socket *sock, void *arg);
+/* What tls_test_server does once its socket is connected. */
+enum tls_test_mode {
+  SERVE_ECHO,        /* handshake, echo until EOF */
+  SERVE_SILENT_TLS,  /* handshake, then read until EOF, never answering */
+  SERVE_SILENT_RAW,  /* no TLS at all: read until EOF, never answering */
+  SERVE_CLOSE_EARLY, /* read the ClientHello's first bytes, close */
+  SERVE_PLAINTEXT,   /* answer in plain HTTP, then read until EOF */
+  SERVE_UNWRAP,      /* handshake, echo one message, unwrap, send "plain" */
+  SERVE_RAGGED       /* handshake, send "bye", close without close_notify */
+};
+
+struct tls_test_server_conf {
+  const char *cert;         /* certificate name, default "server" */
+  int min_version, max_version; /* 0: the context's default */
+  const char *ciphers;      /* NULL: the default */
+  bool require_client_cert; /* CERT_REQUIRED against the test CA */
+  const char *alpn;         /* one protocol to accept, or NULL */
+  size_t expect_bytes;      /* SERVE_SILENT_TLS: fail unless this many
+                               bytes of tls_test_pattern() arrive */
+  enum tls_test_mode mode;
+};
+
+/* A configurable TLS server for the forked child: arg is a
+   struct tls_test_server_conf. */
+int tls_test_server(ns_socket *sock, void *arg);
+
+/* The byte at offset i of the bulk transfers. */
+static inline unsigned char tls_test_pattern(size_t i)
+{
+  return (unsigned char)(i * 7 + i / 4099);
+}
+
+/* A client socket connected to a forked tls_test_server(conf): returns
+   the child's pid. */
+int tls_test_connect(const struct tls_test_server_conf *conf,
+                     ns_socket **client);
 
 /* Fail unless the last error has this class and message. */
 #define assert_tls_error(expr, code, message)                                  \
