@@ -150,10 +150,11 @@ int tls_test_server(ns_socket *sock, void *arg)
     drain_raw(sock);
     ns_close(sock);
     return 0;
-  case SERVE_CLOSE_EARLY: {
-    char buf[16];
+  case SERVE_CLOSE_EARLY:
+  case SERVE_CLOSE_AFTER_HELLO: {
+    char buf[4096];
     size_t n;
-    ns_recv(sock, buf, sizeof buf, 0, &n);
+    ns_recv(sock, buf, c->mode == SERVE_CLOSE_EARLY ? 16 : sizeof buf, 0, &n);
     ns_close(sock);
     return 0;
   }

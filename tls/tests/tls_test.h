@@ -38,7 +38,8 @@ enum tls_test_mode {
   SERVE_ECHO,        /* handshake, echo until EOF */
   SERVE_SILENT_TLS,  /* handshake, then read until EOF, never answering */
   SERVE_SILENT_RAW,  /* no TLS at all: read until EOF, never answering */
-  SERVE_CLOSE_EARLY, /* read the ClientHello's first bytes, close */
+  SERVE_CLOSE_EARLY, /* read the ClientHello's first bytes, close (a reset) */
+  SERVE_CLOSE_AFTER_HELLO, /* read the whole ClientHello, close (a FIN) */
   SERVE_PLAINTEXT,   /* answer in plain HTTP, then read until EOF */
   SERVE_UNWRAP,      /* handshake, echo one message, unwrap, send "plain" */
   SERVE_RAGGED       /* handshake, send "bye", close without close_notify */
