@@ -26,7 +26,8 @@ install(TARGETS netsock EXPORT netsockTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/netsock/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netsock
   COMPONENT Development
-  FILES_MATCHING PATTERN "*.h")
+  FILES_MATCHING PATTERN "*.h"
+  PATTERN "tls.h" EXCLUDE) # libnetsock-tls's, installed by tls/
 install(FILES ${PROJECT_BINARY_DIR}/include/netsock/version.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netsock
   COMPONENT Development)
@@ -63,6 +64,16 @@ if(_netsock_type STREQUAL "STATIC_LIBRARY")
                       "cmake/NetsockInstall.cmake")
     endif()
   endforeach()
+endif()
+
+# A static libnetsock-tls passes OpenSSL on to its users.
+if(NETSOCK_HAVE_TLS)
+  get_target_property(_netsock_tls_type netsock_tls TYPE)
+  if(_netsock_tls_type STREQUAL "STATIC_LIBRARY")
+    string(APPEND NETSOCK_CONFIG_DEPENDENCIES
+           "find_dependency(OpenSSL 3.0)\nfind_dependency(Threads)\n")
+  endif()
+  unset(_netsock_tls_type)
 endif()
 
 configure_package_config_file(
@@ -139,3 +150,12 @@ install(FILES ${PROJECT_BINARY_DIR}/netsock.pc
 unset(_netsock_up)
 unset(_netsock_links)
 unset(_netsock_type)
+
+# ---- pkg-config for libnetsock-tls -------------------------------------------
+if(NETSOCK_HAVE_TLS)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/netsock-tls.pc.in
+                 ${PROJECT_BINARY_DIR}/netsock-tls.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/netsock-tls.pc
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+    COMPONENT TlsDevelopment)
+endif()
