@@ -66,12 +66,14 @@ if(_netsock_type STREQUAL "STATIC_LIBRARY")
   endforeach()
 endif()
 
-# A static libnetsock-tls passes OpenSSL on to its users.
+# A static libnetsock-tls passes OpenSSL on to its users (found only when
+# its targets are installed: see netsockConfig.cmake.in).
+set(NETSOCK_TLS_CONFIG_DEPENDENCIES "")
 if(NETSOCK_HAVE_TLS)
   get_target_property(_netsock_tls_type netsock_tls TYPE)
   if(_netsock_tls_type STREQUAL "STATIC_LIBRARY")
-    string(APPEND NETSOCK_CONFIG_DEPENDENCIES
-           "find_dependency(OpenSSL 3.0)\nfind_dependency(Threads)\n")
+    set(NETSOCK_TLS_CONFIG_DEPENDENCIES
+        "find_dependency(OpenSSL 3.0)\n  find_dependency(Threads)")
   endif()
   unset(_netsock_tls_type)
 endif()
@@ -92,6 +94,19 @@ install(FILES
 export(EXPORT netsockTargets
   NAMESPACE netsock::
   FILE ${PROJECT_BINARY_DIR}/netsockTargets.cmake)
+
+# libnetsock-tls's target, in a file of its own that goes with its package
+# (netsockConfig.cmake includes it when it is there).
+if(NETSOCK_HAVE_TLS)
+  install(EXPORT netsockTlsTargets
+    NAMESPACE netsock::
+    FILE netsockTlsTargets.cmake
+    DESTINATION ${NETSOCK_INSTALL_CMAKEDIR}
+    COMPONENT TlsDevelopment)
+  export(EXPORT netsockTlsTargets
+    NAMESPACE netsock::
+    FILE ${PROJECT_BINARY_DIR}/netsockTlsTargets.cmake)
+endif()
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/netsockConfig.cmake.in
   ${PROJECT_BINARY_DIR}/netsockConfig.cmake

@@ -60,8 +60,7 @@ int main(int argc, char **argv)
   /*         print(ssock.version()) */
   printf("%s\n", ns_tls_version(ssock));
   /*         ssock.sendall(b"GET / HTTP/1.0\r\nHost: %s\r\n\r\n" % host) */
-  snprintf(request, sizeof request, "GET / HTTP/1.0\r\nHost: %s\r\n\r\n",
-           host);
+  snprintf(request, sizeof request, "GET / HTTP/1.0\r\nHost: %s\r\n\r\n", host);
   check(ns_tls_sendall(ssock, request, strlen(request), NULL));
   /*         while data := ssock.recv(4096): */
   for (;;) {

@@ -40,8 +40,8 @@ static void serve(ns_tls_context *context, ns_socket *conn)
   size_t n;
 
   /* try: tls = context.wrap_socket(conn, server_side=True) */
-  ns_err err = ns_tls_wrap_socket(&tls, context, conn, NS_TLS_SERVER_SIDE,
-                                  NULL);
+  ns_err err =
+      ns_tls_wrap_socket(&tls, context, conn, NS_TLS_SERVER_SIDE, NULL);
   /* except ssl.SSLError as e: print(e); conn.close(); return */
   if (err != NS_OK) {
     printf("handshake failed: %s: %s\n", ns_error_name(err),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <DESC> Mutual TLS: a server that admits only clients with a certificate </DESC>
+ * <DESC> Mutual TLS: a server that admits only certified clients </DESC>
  *
  * Teaches client certificates: the server trusts a CA for its clients and
  * sets verify_mode to CERT_REQUIRED; getpeercert() then tells who the
@@ -82,8 +82,8 @@ int main(int argc, char **argv)
     /*         conn, addr = server.accept() */
     check(ns_accept(server, &conn, NULL));
     /*         try: tls = context.wrap_socket(conn, server_side=True) */
-    ns_err err = ns_tls_wrap_socket(&tls, context, conn, NS_TLS_SERVER_SIDE,
-                                    NULL);
+    ns_err err =
+        ns_tls_wrap_socket(&tls, context, conn, NS_TLS_SERVER_SIDE, NULL);
     /*         except ssl.SSLError as e: print("refused:", e); continue */
     if (err != NS_OK) {
       printf("refused: %s\n", ns_error_last_message());

@@ -11,10 +11,10 @@
  *
  * Each client round runs the raw twin then the netsock one (alternating),
  * for the bulk case (MIB MiB in 16 KiB writes, then the server's 1-byte
- * acknowledgement of the last byte) and the handshake case (connect, TLS 1.3 handshake, read
- * the server's 1 byte, close). It prints CSV rows and the medians:
- *   case,impl,round,value,unit
- * bench/tls/bench_tls.py is the Python ssl client of the same cases.
+ * acknowledgement of the last byte) and the handshake case (connect, TLS 1.3
+ * handshake, read the server's 1 byte, close). It prints CSV rows and the
+ * medians: case,impl,round,value,unit bench/tls/bench_tls.py is the Python ssl
+ * client of the same cases.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -71,7 +71,8 @@ void free(void *p)
   __libc_free(p);
 }
 
-/* ---- common --------------------------------------------------------------- */
+/* ---- common ---------------------------------------------------------------
+ */
 
 enum { CHUNK = 16384 };
 static char chunk[CHUNK];
@@ -164,7 +165,8 @@ __attribute__((noreturn)) static void serve(const char *dir, int announce_fd)
   }
 }
 
-/* ---- the raw twin ---------------------------------------------------------- */
+/* ---- the raw twin ----------------------------------------------------------
+ */
 
 static SSL_CTX *raw_ctx(const char *cafile)
 {
@@ -231,7 +233,8 @@ static void raw_handshake(SSL_CTX *ctx, int port)
   raw_close(ssl);
 }
 
-/* ---- the libnetsock-tls twin ----------------------------------------------- */
+/* ---- the libnetsock-tls twin -----------------------------------------------
+ */
 
 static ns_tls_context *ns_ctx(const char *cafile)
 {
@@ -242,8 +245,7 @@ static ns_tls_context *ns_ctx(const char *cafile)
   return ctx;
 }
 
-static ns_tls *ns_open(ns_tls_context *ctx, int port, char kind,
-                       uint64_t bytes)
+static ns_tls *ns_open(ns_tls_context *ctx, int port, char kind, uint64_t bytes)
 {
   char first[9];
   first_message(first, kind, bytes);
@@ -285,7 +287,8 @@ static void ns_handshake(ns_tls_context *ctx, int port)
   ns_tls_close(t);
 }
 
-/* ---- the client: both twins, alternating ----------------------------------- */
+/* ---- the client: both twins, alternating -----------------------------------
+ */
 
 static int by_value(const void *a, const void *b)
 {
@@ -324,8 +327,8 @@ static int client(int port, const char *cafile, int rounds, int mib,
         allocs[1] += a;
       }
     }
-    printf("bulk,raw,%d,%.3f,GB/s\nbulk,netsock,%d,%.3f,GB/s\n", r,
-           bulk[0][r], r, bulk[1][r]);
+    printf("bulk,raw,%d,%.3f,GB/s\nbulk,netsock,%d,%.3f,GB/s\n", r, bulk[0][r],
+           r, bulk[1][r]);
     for (int k = 0; k < 2; k++) {
       bool raw_turn = (k + r) % 2 == 0;
       double t0 = now();

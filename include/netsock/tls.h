@@ -27,6 +27,7 @@
 #include <netsock/netsock.h>
 
 /* libnetsock-tls is its own library, with its own export switch. */
+/* clang-format off */
 #if defined(_WIN32)
 #  if defined(NS_TLS_STATIC)
 #    define NS_TLS_EXTERN
@@ -40,6 +41,7 @@
 #else
 #  define NS_TLS_EXTERN
 #endif
+/* clang-format on */
 
 NS_BEGIN_DECL
 
@@ -51,7 +53,10 @@ typedef struct ns_tls ns_tls;
 typedef struct ns_tls_cert ns_tls_cert;
 
 /** Python's `ssl.PROTOCOL_TLS_CLIENT` and `ssl.PROTOCOL_TLS_SERVER`. */
-enum ns_tls_protocol { NS_TLS_PROTOCOL_CLIENT = 16, NS_TLS_PROTOCOL_SERVER = 17 };
+enum ns_tls_protocol {
+  NS_TLS_PROTOCOL_CLIENT = 16,
+  NS_TLS_PROTOCOL_SERVER = 17
+};
 
 /** Python's `ssl.Purpose`: what the peer's certificate is checked for. */
 enum ns_tls_purpose {

@@ -1071,6 +1071,7 @@ static long pure_calls(void)
   API(ns_error_is)(NS_ERR_TIMEOUT, NS_ERR_OS);
   API(ns_error_from_errno)(ECONNRESET);
   API(ns_error_clear)();
+  API(ns_error_set)(NS_ERR_SSL, "recv", 1, "[SSL] x");
   API(ns_error_last_code)();
   API(ns_error_last_errno)();
   API(ns_error_last_operation)();

@@ -146,9 +146,9 @@ static void make_method(void)
 {
   BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
                                "netsock socket");
-  if (m && BIO_meth_set_write(m, bio_write) &&
-      BIO_meth_set_read(m, bio_read) && BIO_meth_set_puts(m, bio_puts) &&
-      BIO_meth_set_ctrl(m, bio_ctrl) && BIO_meth_set_create(m, bio_create))
+  if (m && BIO_meth_set_write(m, bio_write) && BIO_meth_set_read(m, bio_read) &&
+      BIO_meth_set_puts(m, bio_puts) && BIO_meth_set_ctrl(m, bio_ctrl) &&
+      BIO_meth_set_create(m, bio_create))
     method = m;
   else
     BIO_meth_free(m);

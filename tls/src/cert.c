@@ -100,17 +100,17 @@ static int format_ip(char *out, size_t size, const ASN1_OCTET_STRING *ip)
   if (len == 4)
     return snprintf(out, size, "%d.%d.%d.%d", b[0], b[1], b[2], b[3]);
   if (len == 16)
-    return snprintf(out, size, "%X:%X:%X:%X:%X:%X:%X:%X",
-                    b[0] << 8 | b[1], b[2] << 8 | b[3], b[4] << 8 | b[5],
-                    b[6] << 8 | b[7], b[8] << 8 | b[9], b[10] << 8 | b[11],
-                    b[12] << 8 | b[13], b[14] << 8 | b[15]);
+    return snprintf(out, size, "%X:%X:%X:%X:%X:%X:%X:%X", b[0] << 8 | b[1],
+                    b[2] << 8 | b[3], b[4] << 8 | b[5], b[6] << 8 | b[7],
+                    b[8] << 8 | b[9], b[10] << 8 | b[11], b[12] << 8 | b[13],
+                    b[14] << 8 | b[15]);
   return snprintf(out, size, "<invalid>");
 }
 
 static bool add_san(ns_tls_cert *c, X509 *cert)
 {
-  GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL,
-                                          NULL);
+  GENERAL_NAMES *names =
+      X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
   bool ok = true;
   for (int i = 0; ok && i < sk_GENERAL_NAME_num(names); i++) {
     const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
@@ -123,8 +123,7 @@ static bool add_san(ns_tls_cert *c, X509 *cert)
       const char *kind = g->type == GEN_DNS     ? "DNS"
                          : g->type == GEN_EMAIL ? "email"
                                                 : "URI";
-      ok = add(c, NS_TLS_CERT_SAN, kind,
-               (const char *)ASN1_STRING_get0_data(s),
+      ok = add(c, NS_TLS_CERT_SAN, kind, (const char *)ASN1_STRING_get0_data(s),
                (size_t)ASN1_STRING_length(s));
       break;
     }
@@ -178,12 +177,12 @@ static bool decode(ns_tls_cert *c, X509 *cert)
   return add_name(c, NS_TLS_CERT_SUBJECT, X509_get_subject_name(cert)) &&
          add_name(c, NS_TLS_CERT_ISSUER, X509_get_issuer_name(cert)) &&
          add_san(c, cert) &&
-         (c->not_before = print_to_string(print_time,
-                                          X509_get0_notBefore(cert))) &&
-         (c->not_after = print_to_string(print_time,
-                                         X509_get0_notAfter(cert))) &&
-         (c->serial = print_to_string(print_integer,
-                                      X509_get0_serialNumber(cert)));
+         (c->not_before =
+              print_to_string(print_time, X509_get0_notBefore(cert))) &&
+         (c->not_after =
+              print_to_string(print_time, X509_get0_notAfter(cert))) &&
+         (c->serial =
+              print_to_string(print_integer, X509_get0_serialNumber(cert)));
 }
 
 ns_err ns_tls_getpeercert(const ns_tls *t, ns_tls_cert **out)

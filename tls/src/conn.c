@@ -15,7 +15,8 @@
 
 #include "internal.h"
 
-/* ---- one TLS call under the socket's timeout ------------------------------ */
+/* ---- one TLS call under the socket's timeout ------------------------------
+ */
 
 /*
  * Start a call: a deadline when the socket has a timeout, and reads and
@@ -27,7 +28,11 @@ static double call_begin(ns_tls *t)
 {
   double timeout = ns_gettimeout(t->sock);
   if (timeout > 0) {
-    t->deadline_ns = ns__tls_now_ns() + (int64_t)(timeout * 1e9);
+    /* About 146 years at most: far enough, and the sum cannot overflow. */
+    double ns = timeout * 1e9;
+    int64_t limit = (int64_t)1 << 62;
+    t->deadline_ns =
+        ns__tls_now_ns() + (ns >= (double)limit ? limit : (int64_t)ns);
     t->io_flags = MSG_DONTWAIT;
   } else {
     t->deadline_ns = 0;
@@ -177,8 +182,7 @@ ns_err ns_tls_send(ns_tls *t, const void *buf, size_t len, size_t *sent_out)
   return send_some(t, call_begin(t), "send", buf, len, sent_out);
 }
 
-ns_err ns_tls_sendall(ns_tls *t, const void *buf, size_t len,
-                      size_t *sent_out)
+ns_err ns_tls_sendall(ns_tls *t, const void *buf, size_t len, size_t *sent_out)
 {
   if (sent_out)
     *sent_out = 0;
@@ -259,7 +263,8 @@ const char *ns_tls_server_hostname(const ns_tls *t)
   return t ? t->server_hostname : NULL;
 }
 
-/* ---- wrapping ------------------------------------------------------------- */
+/* ---- wrapping -------------------------------------------------------------
+ */
 
 static bool is_ip_literal(const char *host)
 {

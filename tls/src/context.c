@@ -13,7 +13,7 @@
 /* Python's default cipher list for TLS 1.2 (TLS 1.3 suites are
    OpenSSL's): forward secrecy and AEAD first, no SHA-1, no DSS. */
 #define DEFAULT_CIPHERS                                                        \
-  "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:"     \
+  "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:"      \
   "!aDSS:!SHA1:!AESCCM"
 
 void ns__tls_context_ref(ns_tls_context *ctx)
@@ -23,7 +23,8 @@ void ns__tls_context_ref(ns_tls_context *ctx)
 
 void ns_tls_context_close(ns_tls_context *ctx)
 {
-  if (!ctx || atomic_fetch_sub_explicit(&ctx->refs, 1, memory_order_acq_rel) != 1)
+  if (!ctx ||
+      atomic_fetch_sub_explicit(&ctx->refs, 1, memory_order_acq_rel) != 1)
     return;
   SSL_CTX_free(ctx->ssl_ctx);
   free(ctx->alpn);
@@ -39,10 +40,9 @@ static int select_alpn(SSL *ssl, const unsigned char **out,
   (void)ssl;
   ns_tls_context *ctx = arg;
   unsigned char *chosen = NULL;
-  if (!ctx->alpn ||
-      SSL_select_next_proto(&chosen, outlen, ctx->alpn,
-                            (unsigned int)ctx->alpn_len, in,
-                            inlen) != OPENSSL_NPN_NEGOTIATED)
+  if (!ctx->alpn || SSL_select_next_proto(&chosen, outlen, ctx->alpn,
+                                          (unsigned int)ctx->alpn_len, in,
+                                          inlen) != OPENSSL_NPN_NEGOTIATED)
     return SSL_TLSEXT_ERR_NOACK;
   *out = chosen;
   return SSL_TLSEXT_ERR_OK;
@@ -71,7 +71,8 @@ ns_err ns_tls_context_create(ns_tls_context **out, int protocol)
   ns_tls_context *ctx = calloc(1, sizeof *ctx);
   if (!ctx)
     return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
-  ctx->ssl_ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+  ctx->ssl_ctx =
+      SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
   if (!ctx->ssl_ctx) {
     free(ctx);
     return ns__tls_fail_queue(op);
@@ -169,8 +170,7 @@ static int call_password(char *buf, int size, int rwflag, void *arg)
   return n < 0 || n > size ? -1 : n;
 }
 
-ns_err ns_tls_context_load_cert_chain(ns_tls_context *ctx,
-                                      const char *certfile,
+ns_err ns_tls_context_load_cert_chain(ns_tls_context *ctx, const char *certfile,
                                       const char *keyfile,
                                       ns_tls_password_cb password,
                                       void *userdata)
@@ -305,8 +305,8 @@ ns_err ns_tls_context_set_check_hostname(ns_tls_context *ctx, bool check)
   CHECK_CTX(ctx, "check_hostname");
   /* Turning the check on never leaves verification off, as in Python. */
   if (check && ns_tls_context_verify_mode(ctx) == NS_TLS_CERT_NONE)
-    SSL_CTX_set_verify(ctx->ssl_ctx,
-                       openssl_verify_flags(NS_TLS_CERT_REQUIRED), NULL);
+    SSL_CTX_set_verify(ctx->ssl_ctx, openssl_verify_flags(NS_TLS_CERT_REQUIRED),
+                       NULL);
   ctx->check_hostname = check;
   return NS_OK;
 }
@@ -323,8 +323,7 @@ ns_err ns_tls_context_set_alpn_protocols(ns_tls_context *ctx,
   const char *op = "set_alpn_protocols";
   CHECK_CTX(ctx, op);
   if (!protocols && count)
-    return ns__tls_fail_msg(NS_ERR_VALUE, op, 0,
-                            "protocols must not be NULL");
+    return ns__tls_fail_msg(NS_ERR_VALUE, op, 0, "protocols must not be NULL");
   size_t total = 0;
   for (size_t i = 0; i < count; i++) {
     size_t n = protocols[i] ? strlen(protocols[i]) : 0;
@@ -334,7 +333,8 @@ ns_err ns_tls_context_set_alpn_protocols(ns_tls_context *ctx,
     total += 1 + n;
   }
   if (total > 65535)
-    return ns__tls_fail_msg(NS_ERR_VALUE, op, 0, "protocols longer than 65535 bytes");
+    return ns__tls_fail_msg(NS_ERR_VALUE, op, 0,
+                            "protocols longer than 65535 bytes");
   unsigned char *wire = total ? malloc(total) : NULL;
   if (total && !wire)
     return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");

@@ -65,31 +65,56 @@ const char *ns_tls_error_verify_message(void)
 static const char *library_name(int lib)
 {
   switch (lib) {
-  case ERR_LIB_SYS: return "SYS";
-  case ERR_LIB_BN: return "BN";
-  case ERR_LIB_RSA: return "RSA";
-  case ERR_LIB_DH: return "DH";
-  case ERR_LIB_EVP: return "EVP";
-  case ERR_LIB_BUF: return "BUF";
-  case ERR_LIB_OBJ: return "OBJ";
-  case ERR_LIB_PEM: return "PEM";
-  case ERR_LIB_DSA: return "DSA";
-  case ERR_LIB_X509: return "X509";
-  case ERR_LIB_ASN1: return "ASN1";
-  case ERR_LIB_CONF: return "CONF";
-  case ERR_LIB_CRYPTO: return "CRYPTO";
-  case ERR_LIB_EC: return "EC";
-  case ERR_LIB_SSL: return "SSL";
-  case ERR_LIB_BIO: return "BIO";
-  case ERR_LIB_PKCS7: return "PKCS7";
-  case ERR_LIB_X509V3: return "X509V3";
-  case ERR_LIB_PKCS12: return "PKCS12";
-  case ERR_LIB_RAND: return "RAND";
-  case ERR_LIB_OSSL_STORE: return "OSSL_STORE";
-  case ERR_LIB_PROV: return "PROV";
-  case ERR_LIB_OSSL_DECODER: return "OSSL_DECODER";
-  case ERR_LIB_OSSL_ENCODER: return "OSSL_ENCODER";
-  default: return NULL;
+  case ERR_LIB_SYS:
+    return "SYS";
+  case ERR_LIB_BN:
+    return "BN";
+  case ERR_LIB_RSA:
+    return "RSA";
+  case ERR_LIB_DH:
+    return "DH";
+  case ERR_LIB_EVP:
+    return "EVP";
+  case ERR_LIB_BUF:
+    return "BUF";
+  case ERR_LIB_OBJ:
+    return "OBJ";
+  case ERR_LIB_PEM:
+    return "PEM";
+  case ERR_LIB_DSA:
+    return "DSA";
+  case ERR_LIB_X509:
+    return "X509";
+  case ERR_LIB_ASN1:
+    return "ASN1";
+  case ERR_LIB_CONF:
+    return "CONF";
+  case ERR_LIB_CRYPTO:
+    return "CRYPTO";
+  case ERR_LIB_EC:
+    return "EC";
+  case ERR_LIB_SSL:
+    return "SSL";
+  case ERR_LIB_BIO:
+    return "BIO";
+  case ERR_LIB_PKCS7:
+    return "PKCS7";
+  case ERR_LIB_X509V3:
+    return "X509V3";
+  case ERR_LIB_PKCS12:
+    return "PKCS12";
+  case ERR_LIB_RAND:
+    return "RAND";
+  case ERR_LIB_OSSL_STORE:
+    return "OSSL_STORE";
+  case ERR_LIB_PROV:
+    return "PROV";
+  case ERR_LIB_OSSL_DECODER:
+    return "OSSL_DECODER";
+  case ERR_LIB_OSSL_ENCODER:
+    return "OSSL_ENCODER";
+  default:
+    return NULL;
   }
 }
 
@@ -102,8 +127,7 @@ static const char *library_name(int lib)
 static void reason_symbol(unsigned long e, const char *text)
 {
   detail.reason[0] = '\0';
-  if (!text || ERR_GET_RFLAGS(e) & ERR_RFLAG_COMMON ||
-      ERR_SYSTEM_ERROR(e))
+  if (!text || ERR_GET_RFLAGS(e) & ERR_RFLAG_COMMON || ERR_SYSTEM_ERROR(e))
     return;
   size_t i = 0;
   for (; text[i] && i + 1 < sizeof detail.reason; i++) {
@@ -185,8 +209,7 @@ ns_err ns__tls_fail(ns_tls *t, int ret, const char *op)
     return ns__tls_fail_msg(NS_ERR_SSL_WANT_READ, op, PY_SSL_ERROR_WANT_READ,
                             "The operation did not complete (read)");
   case SSL_ERROR_WANT_WRITE:
-    return ns__tls_fail_msg(NS_ERR_SSL_WANT_WRITE, op,
-                            PY_SSL_ERROR_WANT_WRITE,
+    return ns__tls_fail_msg(NS_ERR_SSL_WANT_WRITE, op, PY_SSL_ERROR_WANT_WRITE,
                             "The operation did not complete (write)");
   case SSL_ERROR_WANT_X509_LOOKUP:
     return ns__tls_fail_msg(NS_ERR_SSL, op, PY_SSL_ERROR_WANT_X509_LOOKUP,
@@ -218,13 +241,10 @@ ns_err ns__tls_fail(ns_tls *t, int ret, const char *op)
     if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
         ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
       return record_queue_error(NS_ERR_SSL_EOF, op, PY_SSL_ERROR_EOF, e,
-                                "EOF occurred in violation of protocol",
-                                NULL);
-    return record_queue_error(NS_ERR_SSL, op, PY_SSL_ERROR_SSL, e, NULL,
-                              NULL);
+                                "EOF occurred in violation of protocol", NULL);
+    return record_queue_error(NS_ERR_SSL, op, PY_SSL_ERROR_SSL, e, NULL, NULL);
   default:
-    return ns__tls_fail_msg(NS_ERR_SSL, op, kind,
-                            "Invalid error code");
+    return ns__tls_fail_msg(NS_ERR_SSL, op, kind, "Invalid error code");
   }
 }
 
@@ -245,8 +265,8 @@ ns_err ns__tls_fail_queue(const char *op)
     return ns__tls_fail_msg(ns_error_from_errno(errnum), op, errnum, NULL);
   }
   if (last)
-    return record_queue_error(NS_ERR_SSL, op, ERR_GET_REASON(last), last,
-                              NULL, NULL);
+    return record_queue_error(NS_ERR_SSL, op, ERR_GET_REASON(last), last, NULL,
+                              NULL);
   return ns__tls_fail_msg(NS_ERR_SSL, op, 0,
                           "A failure in the SSL library occurred");
 }

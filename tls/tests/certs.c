@@ -78,8 +78,8 @@ static int issue(struct issued *out, const char *cn, const char *san,
   return X509_sign(c, sign_key, EVP_sha256()) > 0 ? 0 : -1;
 }
 
-static int write_pem(const char *dir, const char *name,
-                     const struct issued *it, const char *password)
+static int write_pem(const char *dir, const char *name, const struct issued *it,
+                     const char *password)
 {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s.pem", dir, name);

@@ -37,8 +37,8 @@ static void setup(void)
   FUZZ_CHECK(!ns_tls_context_create(&server_ctx, NS_TLS_PROTOCOL_SERVER));
   snprintf(path, sizeof path, "%s/server.pem", dir);
   snprintf(key, sizeof key, "%s/server.key", dir);
-  FUZZ_CHECK(!ns_tls_context_load_cert_chain(server_ctx, path, key, NULL,
-                                             NULL));
+  FUZZ_CHECK(
+      !ns_tls_context_load_cert_chain(server_ctx, path, key, NULL, NULL));
 }
 
 /* A failure must be a documented class with Python's kind of message. */
@@ -84,8 +84,8 @@ static void drain_client(ns_tls *client, const uint8_t *want, size_t len)
     }
     if (n == 0)
       break;
-    FUZZ_CHECK(want == NULL || (got + n <= len &&
-                                memcmp(buf, want + got, n) == 0));
+    FUZZ_CHECK(want == NULL ||
+               (got + n <= len && memcmp(buf, want + got, n) == 0));
     got += n;
   }
   FUZZ_CHECK(want == NULL || got == len);
@@ -123,10 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   }
   FUZZ_CHECK(!ns_setblocking(a, false) && !ns_setblocking(b, false));
-  FUZZ_CHECK(!ns_tls_wrap_socket(&server, server_ctx, b,
-                                 NS_TLS_SERVER_SIDE |
-                                     NS_TLS_NO_HANDSHAKE_ON_CONNECT,
-                                 NULL));
+  FUZZ_CHECK(!ns_tls_wrap_socket(
+      &server, server_ctx, b,
+      NS_TLS_SERVER_SIDE | NS_TLS_NO_HANDSHAKE_ON_CONNECT, NULL));
   FUZZ_CHECK(handshake_pair(client, server));
   FUZZ_CHECK(!ns_setblocking(a, true) && !ns_setblocking(b, true));
   if (mode == 1) {

@@ -12,18 +12,15 @@ static void test_tls_context__client_defaults_are_secure(void **state)
   assert_ns_ok(ns_tls_context_create(&ctx, NS_TLS_PROTOCOL_CLIENT));
   assert_int_equal(ns_tls_context_verify_mode(ctx), NS_TLS_CERT_REQUIRED);
   assert_true(ns_tls_context_check_hostname(ctx));
-  assert_int_equal(ns_tls_context_minimum_version(ctx),
-                   NS_TLS_VERSION_TLSv1_2);
+  assert_int_equal(ns_tls_context_minimum_version(ctx), NS_TLS_VERSION_TLSv1_2);
   assert_int_equal(ns_tls_context_maximum_version(ctx),
                    NS_TLS_VERSION_MAXIMUM_SUPPORTED);
   ns_tls_context_close(ctx);
 
-  assert_ns_ok(
-      ns_tls_create_default_context(&ctx, NS_TLS_PURPOSE_SERVER_AUTH));
+  assert_ns_ok(ns_tls_create_default_context(&ctx, NS_TLS_PURPOSE_SERVER_AUTH));
   assert_int_equal(ns_tls_context_verify_mode(ctx), NS_TLS_CERT_REQUIRED);
   assert_true(ns_tls_context_check_hostname(ctx));
-  assert_int_equal(ns_tls_context_minimum_version(ctx),
-                   NS_TLS_VERSION_TLSv1_2);
+  assert_int_equal(ns_tls_context_minimum_version(ctx), NS_TLS_VERSION_TLSv1_2);
   ns_tls_context_close(ctx);
 }
 
@@ -32,12 +29,10 @@ static void test_tls_context__server_defaults(void **state)
 {
   (void)state;
   ns_tls_context *ctx;
-  assert_ns_ok(
-      ns_tls_create_default_context(&ctx, NS_TLS_PURPOSE_CLIENT_AUTH));
+  assert_ns_ok(ns_tls_create_default_context(&ctx, NS_TLS_PURPOSE_CLIENT_AUTH));
   assert_int_equal(ns_tls_context_verify_mode(ctx), NS_TLS_CERT_NONE);
   assert_false(ns_tls_context_check_hostname(ctx));
-  assert_int_equal(ns_tls_context_minimum_version(ctx),
-                   NS_TLS_VERSION_TLSv1_2);
+  assert_int_equal(ns_tls_context_minimum_version(ctx), NS_TLS_VERSION_TLSv1_2);
   ns_tls_context_close(ctx);
 }
 
@@ -94,17 +89,15 @@ static void test_tls_context__versions(void **state)
   ns_tls_context *ctx;
   assert_ns_ok(ns_tls_context_create(&ctx, NS_TLS_PROTOCOL_SERVER));
   assert_ns_ok(ns_tls_context_set_minimum_version(ctx, NS_TLS_VERSION_TLSv1_3));
-  assert_int_equal(ns_tls_context_minimum_version(ctx),
-                   NS_TLS_VERSION_TLSv1_3);
+  assert_int_equal(ns_tls_context_minimum_version(ctx), NS_TLS_VERSION_TLSv1_3);
   assert_ns_ok(ns_tls_context_set_maximum_version(ctx, NS_TLS_VERSION_TLSv1_3));
-  assert_int_equal(ns_tls_context_maximum_version(ctx),
-                   NS_TLS_VERSION_TLSv1_3);
+  assert_int_equal(ns_tls_context_maximum_version(ctx), NS_TLS_VERSION_TLSv1_3);
   assert_ns_ok(ns_tls_context_set_maximum_version(
       ctx, NS_TLS_VERSION_MAXIMUM_SUPPORTED));
   assert_int_equal(ns_tls_context_maximum_version(ctx),
                    NS_TLS_VERSION_MAXIMUM_SUPPORTED);
-  assert_tls_error(ns_tls_context_set_minimum_version(ctx, 0x999),
-                   NS_ERR_VALUE, "Unsupported TLS/SSL version 0x999");
+  assert_tls_error(ns_tls_context_set_minimum_version(ctx, 0x999), NS_ERR_VALUE,
+                   "Unsupported TLS/SSL version 0x999");
   ns_tls_context_close(ctx);
 }
 
@@ -149,7 +142,8 @@ static void test_tls_context__load_cert_chain(void **state)
   /* A key that is not the certificate's. */
   assert_tls_error(ns_tls_context_load_cert_chain(
                        ctx, cert, tls_test_path("client.key"), NULL, NULL),
-                   NS_ERR_SSL, "[X509: KEY_VALUES_MISMATCH] key values mismatch");
+                   NS_ERR_SSL,
+                   "[X509: KEY_VALUES_MISMATCH] key values mismatch");
   assert_string_equal(ns_tls_error_library(), "X509");
   assert_string_equal(ns_tls_error_reason(), "KEY_VALUES_MISMATCH");
 
@@ -168,8 +162,8 @@ static void test_tls_context__load_verify_locations(void **state)
   (void)state;
   ns_tls_context *ctx;
   assert_ns_ok(ns_tls_context_create(&ctx, NS_TLS_PROTOCOL_CLIENT));
-  assert_ns_ok(ns_tls_context_load_verify_locations(
-      ctx, tls_test_path("ca.pem"), NULL));
+  assert_ns_ok(
+      ns_tls_context_load_verify_locations(ctx, tls_test_path("ca.pem"), NULL));
   assert_tls_error(ns_tls_context_load_verify_locations(ctx, NULL, NULL),
                    NS_ERR_VALUE,
                    "cafile, capath and cadata cannot be all omitted");
@@ -179,11 +173,11 @@ static void test_tls_context__load_verify_locations(void **state)
                    "[Errno 2] No such file or directory");
   assert_int_equal(ns_error_last_errno(), 2);
   /* A file with no certificate in it. */
-  assert_tls_error(ns_tls_context_load_verify_locations(
-                       ctx, tls_test_path("ca.key"), NULL),
-                   NS_ERR_SSL,
-                   "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl "
-                   "found");
+  assert_tls_error(
+      ns_tls_context_load_verify_locations(ctx, tls_test_path("ca.key"), NULL),
+      NS_ERR_SSL,
+      "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl "
+      "found");
   assert_int_equal(ns_error_last_errno(), 136);
   assert_ns_ok(ns_tls_context_load_default_certs(ctx));
   ns_tls_context_close(ctx);
@@ -200,8 +194,8 @@ static void test_tls_context__ciphers_and_alpn(void **state)
   const char *good[] = {"h2", "http/1.1"};
   assert_ns_ok(ns_tls_context_set_alpn_protocols(ctx, good, 2));
   const char *empty[] = {""};
-  assert_tls_error(ns_tls_context_set_alpn_protocols(ctx, empty, 1),
-                   NS_ERR_SSL, "ALPN protocols must be 1 to 255 in length");
+  assert_tls_error(ns_tls_context_set_alpn_protocols(ctx, empty, 1), NS_ERR_SSL,
+                   "ALPN protocols must be 1 to 255 in length");
   char big[300];
   memset(big, 'a', sizeof big - 1);
   big[sizeof big - 1] = '\0';

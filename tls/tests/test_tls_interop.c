@@ -53,11 +53,11 @@ static void test_tls_interop__c_client_python_server(void **state)
 
   ns_tls_context *ctx;
   assert_ns_ok(ns_tls_create_default_context(&ctx, NS_TLS_PURPOSE_SERVER_AUTH));
-  assert_ns_ok(ns_tls_context_load_verify_locations(
-      ctx, tls_test_path("ca.pem"), NULL));
+  assert_ns_ok(
+      ns_tls_context_load_verify_locations(ctx, tls_test_path("ca.pem"), NULL));
   assert_ns_ok(ns_tls_context_load_cert_chain(ctx, tls_test_path("client.pem"),
-                                              tls_test_path("client.key"),
-                                              NULL, NULL));
+                                              tls_test_path("client.key"), NULL,
+                                              NULL));
   const char *alpn[] = {"h2", "http/1.1"};
   assert_ns_ok(ns_tls_context_set_alpn_protocols(ctx, alpn, 2));
   ns_socket *sock;
@@ -95,10 +95,10 @@ static void test_tls_interop__python_client_c_server(void **state)
   ns_tls_context *ctx;
   assert_ns_ok(ns_tls_create_default_context(&ctx, NS_TLS_PURPOSE_CLIENT_AUTH));
   assert_ns_ok(ns_tls_context_load_cert_chain(ctx, tls_test_path("server.pem"),
-                                              tls_test_path("server.key"),
-                                              NULL, NULL));
-  assert_ns_ok(ns_tls_context_load_verify_locations(
-      ctx, tls_test_path("ca.pem"), NULL));
+                                              tls_test_path("server.key"), NULL,
+                                              NULL));
+  assert_ns_ok(
+      ns_tls_context_load_verify_locations(ctx, tls_test_path("ca.pem"), NULL));
   assert_ns_ok(ns_tls_context_set_verify_mode(ctx, NS_TLS_CERT_REQUIRED));
   const char *alpn[] = {"http/1.1"};
   assert_ns_ok(ns_tls_context_set_alpn_protocols(ctx, alpn, 1));
@@ -123,8 +123,8 @@ static void test_tls_interop__python_client_c_server(void **state)
   assert_non_null(fgets(out, sizeof out, py));
   out[strcspn(out, "\n")] = '\0';
   /* What Python saw: our answer, the ALPN, our certificate, the version. */
-  assert_string_equal(
-      out, "hello from python|http/1.1|http/1.1|localhost|TLSv1.3");
+  assert_string_equal(out,
+                      "hello from python|http/1.1|http/1.1|localhost|TLSv1.3");
   assert_int_equal(pclose(py), 0);
   assert_ns_ok(ns_close(plain));
   assert_ns_ok(ns_close(lst));

@@ -19,18 +19,17 @@ enum then { THEN_NOTHING, THEN_RECV, THEN_RECV_TWICE };
 struct scenario {
   const char *name;
   struct tls_test_server_conf server;
-  const char *host;   /* default "localhost" */
-  double timeout;     /* 0: none */
-  int client_min;     /* 0: default */
-  int flags;          /* ns_tls_wrap_socket flags */
+  const char *host; /* default "localhost" */
+  double timeout;   /* 0: none */
+  int client_min;   /* 0: default */
+  int flags;        /* ns_tls_wrap_socket flags */
   enum then then;
 };
 
 static const struct scenario scenarios[] = {
     {.name = "unknown_ca",
      .server = {.cert = "selfsigned", .mode = SERVE_ECHO}},
-    {.name = "expired",
-     .server = {.cert = "expired", .mode = SERVE_ECHO}},
+    {.name = "expired", .server = {.cert = "expired", .mode = SERVE_ECHO}},
     {.name = "hostname_mismatch",
      .server = {.cert = "wronghost", .mode = SERVE_ECHO}},
     {.name = "ip_address_mismatch",
@@ -39,14 +38,13 @@ static const struct scenario scenarios[] = {
     {.name = "protocol_version",
      .server = {.mode = SERVE_ECHO, .max_version = NS_TLS_VERSION_TLSv1_2},
      .client_min = NS_TLS_VERSION_TLSv1_3},
-    {.name = "plaintext_peer",
-     .server = {.mode = SERVE_PLAINTEXT}},
+    {.name = "plaintext_peer", .server = {.mode = SERVE_PLAINTEXT}},
     {.name = "closed_mid_handshake",
      .server = {.mode = SERVE_CLOSE_AFTER_HELLO}},
-    {.name = "reset_mid_handshake",
-     .server = {.mode = SERVE_CLOSE_EARLY}},
+    {.name = "reset_mid_handshake", .server = {.mode = SERVE_CLOSE_EARLY}},
     {.name = "handshake_timeout",
-     .server = {.mode = SERVE_SILENT_RAW}, .timeout = 0.2},
+     .server = {.mode = SERVE_SILENT_RAW},
+     .timeout = 0.2},
     {.name = "read_timeout",
      .server = {.mode = SERVE_SILENT_TLS},
      .timeout = 0.2,
@@ -138,8 +136,7 @@ static void test_tls_parity__same_class_and_message(void **state)
 {
   (void)state;
   char cmd[1024];
-  snprintf(cmd, sizeof cmd, "%s %s %s", PYTHON3, PARITY_SCRIPT,
-           tls_test_dir());
+  snprintf(cmd, sizeof cmd, "%s %s %s", PYTHON3, PARITY_SCRIPT, tls_test_dir());
   FILE *py = popen(cmd, "r");
   assert_non_null(py);
   enum { MAX = 32 };

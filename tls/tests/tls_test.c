@@ -60,8 +60,8 @@ ns_tls_context *tls_test_client_ctx(void)
 {
   ns_tls_context *ctx;
   assert_ns_ok(ns_tls_context_create(&ctx, NS_TLS_PROTOCOL_CLIENT));
-  assert_ns_ok(ns_tls_context_load_verify_locations(
-      ctx, tls_test_path("ca.pem"), NULL));
+  assert_ns_ok(
+      ns_tls_context_load_verify_locations(ctx, tls_test_path("ca.pem"), NULL));
   return ctx;
 }
 

@@ -40,19 +40,19 @@ enum tls_test_mode {
   SERVE_SILENT_RAW,  /* no TLS at all: read until EOF, never answering */
   SERVE_CLOSE_EARLY, /* read the ClientHello's first bytes, close (a reset) */
   SERVE_CLOSE_AFTER_HELLO, /* read the whole ClientHello, close (a FIN) */
-  SERVE_PLAINTEXT,   /* answer in plain HTTP, then read until EOF */
-  SERVE_UNWRAP,      /* handshake, echo one message, unwrap, send "plain" */
-  SERVE_RAGGED       /* handshake, send "bye", close without close_notify */
+  SERVE_PLAINTEXT,         /* answer in plain HTTP, then read until EOF */
+  SERVE_UNWRAP, /* handshake, echo one message, unwrap, send "plain" */
+  SERVE_RAGGED  /* handshake, send "bye", close without close_notify */
 };
 
 struct tls_test_server_conf {
-  const char *cert;         /* certificate name, default "server" */
+  const char *cert;             /* certificate name, default "server" */
   int min_version, max_version; /* 0: the context's default */
-  const char *ciphers;      /* NULL: the default */
-  bool require_client_cert; /* CERT_REQUIRED against the test CA */
-  const char *alpn;         /* one protocol to accept, or NULL */
-  size_t expect_bytes;      /* SERVE_SILENT_TLS: fail unless this many
-                               bytes of tls_test_pattern() arrive */
+  const char *ciphers;          /* NULL: the default */
+  bool require_client_cert;     /* CERT_REQUIRED against the test CA */
+  const char *alpn;             /* one protocol to accept, or NULL */
+  size_t expect_bytes;          /* SERVE_SILENT_TLS: fail unless this many
+                                   bytes of tls_test_pattern() arrive */
   enum tls_test_mode mode;
 };
 
