@@ -51,6 +51,8 @@ typedef struct ns_tls_context ns_tls_context;
 typedef struct ns_tls ns_tls;
 /** A peer certificate, decoded: Python's `getpeercert()` dict. */
 typedef struct ns_tls_cert ns_tls_cert;
+/** A session a later connection can resume: Python's `ssl.SSLSession`. */
+typedef struct ns_tls_session ns_tls_session;
 
 /** Python's `ssl.PROTOCOL_TLS_CLIENT` and `ssl.PROTOCOL_TLS_SERVER`. */
 enum ns_tls_protocol {
@@ -600,6 +602,60 @@ NS_TLS_EXTERN ns_err ns_tls_cert_name(const ns_tls_cert *cert, int field,
  */
 NS_TLS_EXTERN const char *ns_tls_cert_get(const ns_tls_cert *cert,
                                           const char *key);
+
+/* ---- session resumption ------------------------------------------------- */
+
+/**
+ * The connection's session, for a later connection to the same server to
+ * resume (a shorter handshake without the certificate exchange).
+ *
+ * With TLS 1.3 the server sends its session tickets after the handshake:
+ * a client's session becomes resumable once it has read from the
+ * connection. End that connection with ns_tls_unwrap(): OpenSSL will not
+ * resume the session of a connection closed without close_notify.
+ *
+ * @param t the connection.
+ * @param[out] out the session, freed with ns_tls_session_free(); NULL when
+ *        there is none yet (Python's None).
+ * @return NS_OK; NS_ERR_VALUE for a NULL `out`; NS_ERR_OS EBADF for a NULL
+ *         connection.
+ * Python: `sess = ssock.session`
+ * @since 1.1
+ */
+NS_TLS_EXTERN ns_err ns_tls_get_session(const ns_tls *t,
+                                        ns_tls_session **out);
+
+/**
+ * Offer a session to resume in the coming handshake: call it after
+ * wrapping with NS_TLS_NO_HANDSHAKE_ON_CONNECT, before the handshake.
+ *
+ * @param t a client connection.
+ * @param session from ns_tls_get_session() on a connection of the same
+ *        context; the connection keeps its own reference.
+ * @return NS_OK; NS_ERR_VALUE "Cannot set session for server-side
+ *         SSLSocket.", "Cannot set session after handshake.", or for a
+ *         NULL session.
+ * Python: `ctx.wrap_socket(sock, server_hostname=h, session=sess)`
+ * @since 1.1
+ */
+NS_TLS_EXTERN ns_err ns_tls_set_session(ns_tls *t,
+                                        const ns_tls_session *session);
+
+/**
+ * Whether the handshake resumed a session.
+ * @param t the connection.
+ * @return true when it did; false before the handshake and for NULL.
+ * Python: `ssock.session_reused`
+ * @since 1.1
+ */
+NS_TLS_EXTERN bool ns_tls_session_reused(const ns_tls *t);
+
+/**
+ * Release a session. NULL is a no-op.
+ * @param session the session.
+ * @since 1.1
+ */
+NS_TLS_EXTERN void ns_tls_session_free(ns_tls_session *session);
 
 /* ---- the SSL detail of the last failure ---------------------------------- */
 

@@ -536,6 +536,114 @@ static void test_tls_io__secure_defaults_refuse(void **state)
   }
 }
 
+/* A server that serves two connections with one context, so that the
+   second can resume the first one's session. */
+static int serve_twice(ns_socket *listener, void *arg)
+{
+  (void)arg;
+  ns_tls_context *ctx;
+  char cert[512], key[512];
+  snprintf(cert, sizeof cert, "%s/server.pem", tls_test_dir());
+  snprintf(key, sizeof key, "%s/server.key", tls_test_dir());
+  if (ns_tls_context_create(&ctx, NS_TLS_PROTOCOL_SERVER) ||
+      ns_tls_context_load_cert_chain(ctx, cert, key, NULL, NULL))
+    return 1;
+  /* Never wait for ever, should the client's test fail. */
+  if (ns_settimeout(listener, ns_test_slack(30)))
+    return 1;
+  for (int i = 0; i < 2; i++) {
+    ns_socket *conn, *plain;
+    ns_tls *t;
+    if (ns_accept(listener, &conn, NULL) ||
+        ns_tls_wrap_socket(&t, ctx, conn, NS_TLS_SERVER_SIDE, NULL))
+      return 1;
+    char buf[256];
+    size_t n;
+    ns_err err;
+    while ((err = ns_tls_recv(t, buf, sizeof buf, &n)) == NS_OK && n > 0)
+      if (ns_tls_sendall(t, buf, n, NULL))
+        return 1;
+    if (err == NS_OK && ns_tls_unwrap(t, &plain) == NS_OK) {
+      ns_close(plain); /* an orderly close, answered in kind */
+      continue;
+    }
+    ns_tls_close(t);
+    if (err && err != NS_ERR_CONNECTION_RESET)
+      return 1;
+  }
+  ns_tls_context_close(ctx);
+  ns_close(listener);
+  return 0;
+}
+
+static ns_tls *connect_to(ns_tls_context *ctx, const ns_addr *addr, int flags)
+{
+  ns_socket *sock;
+  ns_tls *t;
+  assert_ns_ok(ns_socket_create(&sock, AF_INET, SOCK_STREAM, 0));
+  assert_ns_ok(ns_connect(sock, addr));
+  assert_ns_ok(ns_tls_wrap_socket(&t, ctx, sock, flags, "localhost"));
+  return t;
+}
+
+/* A second connection resumes the first one's session. */
+static void test_tls_io__session_resumption(void **state)
+{
+  (void)state;
+  ns_addr addr;
+  ns_socket *listener = ns_test_listener(AF_INET, &addr);
+  int pid = tls_test_fork_peer(NULL, listener, serve_twice, NULL);
+  ns_tls_context *ctx = tls_test_client_ctx();
+
+  ns_tls *first = connect_to(ctx, &addr, 0);
+  assert_false(ns_tls_session_reused(first));
+  echo_once(first, "first"); /* reads the TLS 1.3 session tickets */
+  ns_tls_session *session;
+  assert_ns_err(ns_tls_get_session(first, NULL), NS_ERR_VALUE);
+  assert_ns_ok(ns_tls_get_session(first, &session));
+  assert_non_null(session);
+  assert_tls_error(ns_tls_set_session(first, session), NS_ERR_VALUE,
+                   "Cannot set session after handshake.");
+  /* An orderly close: OpenSSL refuses to resume a session whose
+     connection ended without close_notify. */
+  ns_socket *plain;
+  assert_ns_ok(ns_tls_unwrap(first, &plain));
+  assert_ns_ok(ns_close(plain));
+
+  ns_tls *second = connect_to(ctx, &addr, NS_TLS_NO_HANDSHAKE_ON_CONNECT);
+  assert_ns_err(ns_tls_set_session(second, NULL), NS_ERR_VALUE);
+  assert_ns_ok(ns_tls_set_session(second, session));
+  ns_tls_session_free(session); /* the connection holds its own */
+  assert_ns_ok(ns_tls_do_handshake(second));
+  assert_true(ns_tls_session_reused(second));
+  echo_once(second, "second");
+  ns_tls_session *again;
+  assert_ns_ok(ns_tls_get_session(second, &again));
+  assert_non_null(again);
+  assert_ns_ok(ns_tls_close(second));
+  ns_tls_context_close(ctx);
+  ns_test_child_succeeds(pid);
+
+  /* A server cannot be given one. */
+  ns_tls_context *server = tls_test_server_ctx("server");
+  ns_socket *a, *b;
+  ns_test_tcp_pair(AF_INET, &a, &b);
+  ns_tls *t;
+  assert_ns_ok(ns_tls_wrap_socket(
+      &t, server, a, NS_TLS_SERVER_SIDE | NS_TLS_NO_HANDSHAKE_ON_CONNECT,
+      NULL));
+  assert_false(ns_tls_session_reused(t));
+  assert_ns_ok(ns_tls_get_session(t, &session));
+  assert_null(session); /* no handshake, no session */
+  assert_tls_error(ns_tls_set_session(t, again), NS_ERR_VALUE,
+                   "Cannot set session for server-side SSLSocket.");
+  ns_tls_session_free(again);
+  ns_tls_session_free(NULL);
+  assert_ns_ok(ns_tls_close(t));
+  assert_ns_ok(ns_close(b));
+  ns_tls_context_close(server);
+}
+
 static void test_tls_io__bad_arguments(void **state)
 {
   (void)state;
@@ -607,6 +715,7 @@ int main(void)
       NS_TEST(test_tls_io__ragged_eof),
       NS_TEST(test_tls_io__no_sigpipe),
       NS_TEST(test_tls_io__secure_defaults_refuse),
+      NS_TEST(test_tls_io__session_resumption),
       NS_TEST(test_tls_io__bad_arguments),
   };
   tls_test_dir();
