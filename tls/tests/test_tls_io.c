@@ -53,6 +53,21 @@ static void test_tls_io__echo_and_negotiated(void **state)
   assert_ns_ok(ns_settimeout(sock, 1e12));
   echo_once(t, "hello, TLS");
   assert_int_equal(ns_tls_pending(t), 0);
+  /* send takes some bytes (here all: one record); what a short recv
+     leaves of a record is pending, readable without the socket. */
+  size_t n;
+  assert_ns_ok(ns_tls_send(t, "0123456789", 10, &n));
+  assert_int_equal(n, 10);
+  char part[4];
+  assert_ns_ok(ns_tls_recv(t, part, sizeof part, &n));
+  assert_int_equal(n, 4);
+  assert_memory_equal(part, "0123", 4);
+  assert_int_equal(ns_tls_pending(t), 6);
+  char rest[6];
+  assert_ns_ok(ns_tls_recv(t, rest, sizeof rest, &n));
+  assert_int_equal(n, 6);
+  assert_memory_equal(rest, "456789", 6);
+  assert_int_equal(ns_tls_pending(t), 0);
   assert_string_equal(ns_tls_version(t), "TLSv1.3");
   const char *name, *proto;
   int bits;
@@ -369,6 +384,34 @@ static void test_tls_io__read_timeout(void **state)
   double elapsed = ns_test_now() - start;
   assert_true(elapsed >= 0.2);
   assert_true(elapsed < ns_test_slack(0.2 + 1.0));
+  ns_tls_context_close(ctx);
+  assert_ns_ok(ns_tls_close(t));
+  ns_test_child_succeeds(pid);
+}
+
+/* A peer that never reads: sendall fails when the whole call's deadline
+   passes, having sent part of the data, and says how much. */
+static void test_tls_io__write_timeout(void **state)
+{
+  (void)state;
+  struct tls_test_server_conf conf = {.mode = SERVE_STALL_TLS};
+  ns_socket *sock;
+  int pid = tls_test_connect(&conf, &sock);
+  ns_tls_context *ctx = tls_test_client_ctx();
+  ns_tls *t = wrap_client(ctx, sock);
+  assert_ns_ok(ns_settimeout(sock, 0.2));
+  enum { SIZE = 64 << 20 };
+  char *data = calloc(1, SIZE);
+  assert_non_null(data);
+  size_t sent = 0;
+  double start = ns_test_now();
+  assert_tls_error(ns_tls_sendall(t, data, SIZE, &sent), NS_ERR_TIMEOUT,
+                   "The write operation timed out");
+  double elapsed = ns_test_now() - start;
+  assert_true(sent > 0 && sent < SIZE);
+  assert_true(elapsed >= 0.2);
+  assert_true(elapsed < ns_test_slack(0.2 + 1.0));
+  free(data);
   ns_tls_context_close(ctx);
   assert_ns_ok(ns_tls_close(t));
   ns_test_child_succeeds(pid);
@@ -710,6 +753,7 @@ int main(void)
       NS_TEST(test_tls_io__non_blocking_with_poller),
       NS_TEST(test_tls_io__handshake_timeout),
       NS_TEST(test_tls_io__read_timeout),
+      NS_TEST(test_tls_io__write_timeout),
       NS_TEST(test_tls_io__signals_neither_fail_nor_extend),
       NS_TEST(test_tls_io__sendall_bulk),
       NS_TEST(test_tls_io__ragged_eof),

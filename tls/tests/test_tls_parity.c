@@ -14,7 +14,7 @@
 enum { LINE = 512 };
 
 /* What the client does after the handshake. */
-enum then { THEN_NOTHING, THEN_RECV, THEN_RECV_TWICE };
+enum then { THEN_NOTHING, THEN_RECV, THEN_RECV_TWICE, THEN_SENDALL_64MIB };
 
 struct scenario {
   const char *name;
@@ -49,6 +49,10 @@ static const struct scenario scenarios[] = {
      .server = {.mode = SERVE_SILENT_TLS},
      .timeout = 0.2,
      .then = THEN_RECV},
+    {.name = "write_timeout",
+     .server = {.mode = SERVE_STALL_TLS},
+     .timeout = 0.2,
+     .then = THEN_SENDALL_64MIB},
     {.name = "client_cert_required",
      .server = {.mode = SERVE_ECHO, .require_client_cert = true},
      .then = THEN_RECV},
@@ -91,8 +95,14 @@ static ns_err client_side(const struct scenario *s)
     size_t n;
     if (s->then == THEN_RECV_TWICE)
       err = ns_tls_recv(t, buf, 3, &n);
-    if (!err && s->then != THEN_NOTHING)
+    if (s->then == THEN_SENDALL_64MIB) {
+      char *zeros = calloc(1, 64 << 20);
+      assert_non_null(zeros);
+      err = ns_tls_sendall(t, zeros, 64 << 20, NULL);
+      free(zeros);
+    } else if (!err && s->then != THEN_NOTHING) {
       err = ns_tls_recv(t, buf, sizeof buf, &n);
+    }
     ns_tls_close(t);
   }
   ns_test_child_succeeds(pid);

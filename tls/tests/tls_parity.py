@@ -9,6 +9,7 @@ libnetsock-tls and compares the lines. CPython's source location,
     tls_parity.py CERT_DIR   (the certificates of certs.c)
 """
 import re
+import select
 import socket
 import ssl
 import sys
@@ -77,6 +78,14 @@ def ragged(tls):
     tls.sendall(b"bye")
 
 
+def stall(tls):
+    """Read nothing until the client hangs up (POLLRDHUP comes even with
+    unread data), so that its writes fill the buffers."""
+    poller = select.poll()
+    poller.register(tls.fileno(), select.POLLRDHUP)
+    poller.poll()
+
+
 def with_peer(serve, client):
     """Run serve(conn) on a thread and client(address) here."""
     lst = socket.socket()
@@ -112,6 +121,10 @@ def connect(ctx, host="localhost", timeout=None, then=None, **wrap):
 
 def recv(tls):
     tls.recv(16)
+
+
+def sendall_64mib(tls):
+    tls.sendall(bytes(64 << 20))
 
 
 def recv_twice(tls):
@@ -178,6 +191,9 @@ SCENARIOS = [
     ("read_timeout", lambda: with_peer(
         tls_server(server_ctx()),
         connect(client_ctx(), timeout=0.2, then=recv))),
+    ("write_timeout", lambda: with_peer(
+        tls_server(server_ctx(), then=stall),
+        connect(client_ctx(), timeout=0.2, then=sendall_64mib))),
     ("client_cert_required", lambda: with_peer(
         tls_server(required_client_cert()),
         connect(client_ctx(), then=recv))),

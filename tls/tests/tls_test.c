@@ -2,6 +2,8 @@
 #include "tls_test.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +197,14 @@ int tls_test_server(ns_socket *sock, void *arg)
       fprintf(stderr, "peer: %zu bytes, not %zu\n", total, c->expect_bytes);
       return 1;
     }
+    break;
+  }
+  case SERVE_STALL_TLS: {
+    /* Wait for the client to hang up, reading nothing meanwhile, so that
+       its writes fill the buffers (POLLRDHUP comes with unread data). */
+    struct pollfd p = {ns_fileno(sock), POLLRDHUP, 0};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+      ;
     break;
   }
   case SERVE_RAGGED:

@@ -41,8 +41,9 @@ enum tls_test_mode {
   SERVE_CLOSE_EARLY, /* read the ClientHello's first bytes, close (a reset) */
   SERVE_CLOSE_AFTER_HELLO, /* read the whole ClientHello, close (a FIN) */
   SERVE_PLAINTEXT,         /* answer in plain HTTP, then read until EOF */
-  SERVE_UNWRAP, /* handshake, echo one message, unwrap, send "plain" */
-  SERVE_RAGGED  /* handshake, send "bye", close without close_notify */
+  SERVE_UNWRAP,   /* handshake, echo one message, unwrap, send "plain" */
+  SERVE_RAGGED,   /* handshake, send "bye", close without close_notify */
+  SERVE_STALL_TLS /* handshake, then read nothing until the client goes */
 };
 
 struct tls_test_server_conf {
