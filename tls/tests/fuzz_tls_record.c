@@ -17,20 +17,40 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <netsock/tls.h>
 
 #include "certs.h"
 
 static ns_tls_context *client_ctx, *server_ctx;
+static char dir[] = "/tmp/netsock-fuzz-tls.XXXXXX";
+
+/* The certificates are loaded into the contexts: remove them at exit. */
+static void remove_certificates(void)
+{
+  static const char *const names[] = {"ca",        "other_ca", "server",
+                                      "client",    "expired",  "wronghost",
+                                      "selfsigned"};
+  char path[128];
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s.pem", dir, names[i]);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/%s.key", dir, names[i]);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/encrypted.key", dir);
+  unlink(path);
+  rmdir(dir);
+}
 
 static void setup(void)
 {
-  static char dir[] = "/tmp/netsock-fuzz-tls.XXXXXX";
   if (client_ctx)
     return;
   char path[128], key[128];
   FUZZ_CHECK(mkdtemp(dir) && tls_test_make_certs(dir) == 0);
+  atexit(remove_certificates);
   FUZZ_CHECK(!ns_tls_context_create(&client_ctx, NS_TLS_PROTOCOL_CLIENT));
   snprintf(path, sizeof path, "%s/ca.pem", dir);
   FUZZ_CHECK(!ns_tls_context_load_verify_locations(client_ctx, path, NULL));
