@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <netsock/netsock.h>
 
@@ -416,6 +417,31 @@ NS_TLS_EXTERN ns_err ns_tls_send(ns_tls *t, const void *buf, size_t len,
  */
 NS_TLS_EXTERN ns_err ns_tls_sendall(ns_tls *t, const void *buf, size_t len,
                                     size_t *sent_out);
+
+/**
+ * Send a file, or part of one, over the connection.
+ *
+ * TLS encrypts in user space, so the file is read in 16 KiB chunks and
+ * each is sent as ns_tls_sendall() sends it (Python's SSLSocket.sendfile
+ * does the same); the socket's timeout bounds the whole call. On return,
+ * also on failure, a seekable file's position is `offset` plus the bytes
+ * sent, as in Python.
+ *
+ * @param t the connection; blocking or with a timeout.
+ * @param fd the file, open for reading.
+ * @param offset where to start; must be 0 for a file that cannot seek.
+ * @param count how many bytes at most, or 0 for everything up to the end.
+ * @param[out] sent_out how many bytes were sent, also on failure; may be
+ *        NULL.
+ * @return NS_OK; as ns_tls_sendall(); NS_ERR_VALUE "non-blocking sockets
+ *         are not supported", "offset must be a positive integer (got
+ *         -1)"; NS_ERR_OS for a file that cannot be read (EBADF) or sought
+ *         (ESPIPE with a non-zero offset).
+ * Python: `n = ssock.sendfile(file, offset, count)`
+ * @since 1.1
+ */
+NS_TLS_EXTERN ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset,
+                                     size_t count, size_t *sent_out);
 
 /**
  * How many decrypted bytes can be read without touching the socket.

@@ -24,7 +24,7 @@
  * blocks as in raw code; with timeout 0 it is O_NONBLOCK already.
  * Returns the timeout in seconds.
  */
-static double call_begin(ns_tls *t)
+double ns__tls_call_begin(ns_tls *t)
 {
   double timeout = ns_gettimeout(t->sock);
   if (timeout > 0) {
@@ -119,7 +119,7 @@ ns_err ns_tls_do_handshake(ns_tls *t)
   if (t->handshake_done)
     return NS_OK;
   ns_err err = NS_OK;
-  double timeout = call_begin(t);
+  double timeout = ns__tls_call_begin(t);
   if (!run(t, OP_HANDSHAKE, timeout, "do_handshake", NULL, 0, NULL, &err))
     return err;
   t->handshake_done = true;
@@ -146,7 +146,7 @@ ns_err ns_tls_recv(ns_tls *t, void *buf, size_t len, size_t *received_out)
   if (len == 0)
     return NS_OK;
   ns_err err = NS_OK;
-  double timeout = call_begin(t);
+  double timeout = ns__tls_call_begin(t);
   if (run(t, OP_READ, timeout, "recv", buf, len, received_out, &err)) {
     t->handshake_done = true;
     return NS_OK;
@@ -179,7 +179,23 @@ ns_err ns_tls_send(ns_tls *t, const void *buf, size_t len, size_t *sent_out)
   *sent_out = 0;
   if (len == 0)
     return NS_OK;
-  return send_some(t, call_begin(t), "send", buf, len, sent_out);
+  return send_some(t, ns__tls_call_begin(t), "send", buf, len, sent_out);
+}
+
+ns_err ns__tls_sendall_in_call(ns_tls *t, double timeout, const char *op,
+                               const void *buf, size_t len, size_t *sent_out)
+{
+  size_t total = 0;
+  ns_err err = NS_OK;
+  while (total < len) {
+    size_t n = 0;
+    err = send_some(t, timeout, op, (const char *)buf + total, len - total, &n);
+    total += n;
+    if (err)
+      break;
+  }
+  *sent_out = total;
+  return err;
 }
 
 ns_err ns_tls_sendall(ns_tls *t, const void *buf, size_t len, size_t *sent_out)
@@ -189,17 +205,9 @@ ns_err ns_tls_sendall(ns_tls *t, const void *buf, size_t len, size_t *sent_out)
   CHECK_TLS(t, "sendall");
   if (!buf && len)
     return ns__tls_fail_msg(NS_ERR_VALUE, "sendall", 0, "buffer is NULL");
-  double timeout = call_begin(t); /* one deadline for all of it */
-  size_t total = 0;
-  ns_err err = NS_OK;
-  while (total < len) {
-    size_t n = 0;
-    err = send_some(t, timeout, "sendall", (const char *)buf + total,
-                    len - total, &n);
-    total += n;
-    if (err)
-      break;
-  }
+  double timeout = ns__tls_call_begin(t); /* one deadline for all of it */
+  size_t total;
+  ns_err err = ns__tls_sendall_in_call(t, timeout, "sendall", buf, len, &total);
   if (sent_out)
     *sent_out = total;
   return err;
@@ -224,7 +232,7 @@ ns_err ns_tls_unwrap(ns_tls *t, ns_socket **sock_out)
   if (!sock_out)
     return ns__tls_fail_msg(NS_ERR_VALUE, "unwrap", 0,
                             "sock_out must not be NULL");
-  double timeout = call_begin(t);
+  double timeout = ns__tls_call_begin(t);
   ns_err err = NS_OK;
   /* Send our close_notify, then read the peer's (a second call), as
      CPython's shutdown does. */

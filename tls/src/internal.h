@@ -49,6 +49,16 @@ struct ns_tls {
   char alpn[256];
 };
 
+/* ---- conn.c -------------------------------------------------------------- */
+
+/* Start one TLS call: take the deadline of the socket's timeout. Returns
+   the timeout in seconds (< 0 none, 0 non-blocking). */
+double ns__tls_call_begin(ns_tls *t);
+
+/* sendall within a call already begun (its deadline). */
+ns_err ns__tls_sendall_in_call(ns_tls *t, double timeout, const char *op,
+                               const void *buf, size_t len, size_t *sent_out);
+
 /* ---- bio.c --------------------------------------------------------------- */
 
 /* A BIO that moves the bytes of `t` over its socket's descriptor. */

@@ -15,8 +15,7 @@ static SSL_SESSION *session_of(const ns_tls_session *s)
 ns_err ns_tls_get_session(const ns_tls *t, ns_tls_session **out)
 {
   if (!out)
-    return ns__tls_fail_msg(NS_ERR_VALUE, "session", 0,
-                            "out must not be NULL");
+    return ns__tls_fail_msg(NS_ERR_VALUE, "session", 0, "out must not be NULL");
   *out = NULL;
   if (!t)
     return ns__tls_fail_msg(NS_ERR_OS, "session", EBADF, NULL);
@@ -30,8 +29,7 @@ ns_err ns_tls_set_session(ns_tls *t, const ns_tls_session *session)
   if (!t)
     return ns__tls_fail_msg(NS_ERR_OS, op, EBADF, NULL);
   if (!session)
-    return ns__tls_fail_msg(NS_ERR_VALUE, op, 0,
-                            "Value is not a SSLSession.");
+    return ns__tls_fail_msg(NS_ERR_VALUE, op, 0, "Value is not a SSLSession.");
   if (t->flags & NS_TLS_SERVER_SIDE)
     return ns__tls_fail_msg(NS_ERR_VALUE, op, 0,
                             "Cannot set session for server-side SSLSocket.");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -490,6 +491,58 @@ static void test_tls_io__sendall_bulk(void **state)
   assert_ns_ok(ns_tls_close(t));
 }
 
+/* sendfile: a whole file through TLS, its position left at the end; the
+   failures of Python's checks. */
+static void test_tls_io__sendfile(void **state)
+{
+  (void)state;
+  enum { SIZE = 300000 };
+  char path[] = "/tmp/netsock-tls-sendfile.XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  unlink(path);
+  static unsigned char data[SIZE];
+  for (size_t i = 0; i < SIZE; i++)
+    data[i] = tls_test_pattern(i);
+  assert_int_equal(write(fd, data, SIZE), SIZE);
+
+  struct tls_test_server_conf conf = {.mode = SERVE_SILENT_TLS,
+                                      .expect_bytes = SIZE};
+  ns_socket *sock;
+  int pid = tls_test_connect(&conf, &sock);
+  ns_tls_context *ctx = tls_test_client_ctx();
+  ns_tls *t = wrap_client(ctx, sock);
+  size_t sent = 1;
+  assert_tls_error(ns_tls_sendfile(t, fd, -1, 0, &sent), NS_ERR_VALUE,
+                   "offset must be a positive integer (got -1)");
+  assert_int_equal(sent, 0);
+  assert_ns_err(ns_tls_sendfile(t, -1, 0, 0, &sent), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), EBADF);
+  /* The whole file, in two calls: a count, then the rest. */
+  assert_ns_ok(ns_tls_sendfile(t, fd, 0, 1000, &sent));
+  assert_int_equal(sent, 1000);
+  assert_int_equal(lseek(fd, 0, SEEK_CUR), 1000);
+  assert_ns_ok(ns_tls_sendfile(t, fd, 1000, 0, &sent));
+  assert_int_equal(sent, SIZE - 1000);
+  assert_int_equal(lseek(fd, 0, SEEK_CUR), SIZE);
+  assert_ns_ok(ns_tls_shutdown(t, SHUT_WR));
+  ns_test_child_succeeds(pid); /* the peer checked every byte */
+
+  /* A pipe cannot seek: only offset 0; a non-blocking socket refuses. */
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  assert_ns_err(ns_tls_sendfile(t, p[0], 5, 0, &sent), NS_ERR_OS);
+  assert_int_equal(ns_error_last_errno(), ESPIPE);
+  assert_ns_ok(ns_setblocking(sock, false));
+  assert_tls_error(ns_tls_sendfile(t, fd, 0, 0, &sent), NS_ERR_VALUE,
+                   "non-blocking sockets are not supported");
+  close(p[0]);
+  close(p[1]);
+  close(fd);
+  ns_tls_context_close(ctx);
+  assert_ns_ok(ns_tls_close(t));
+}
+
 /* A peer that closes without close_notify: b'' as Python's default, an
    SSLEOFError when ragged EOFs are refused. */
 static void test_tls_io__ragged_eof(void **state)
@@ -756,6 +809,7 @@ int main(void)
       NS_TEST(test_tls_io__write_timeout),
       NS_TEST(test_tls_io__signals_neither_fail_nor_extend),
       NS_TEST(test_tls_io__sendall_bulk),
+      NS_TEST(test_tls_io__sendfile),
       NS_TEST(test_tls_io__ragged_eof),
       NS_TEST(test_tls_io__no_sigpipe),
       NS_TEST(test_tls_io__secure_defaults_refuse),
