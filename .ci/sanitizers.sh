@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${NETSOCK_FUZZ_SECONDS:-60}
-FUZZ_TARGETS=(addr_text addr_sockaddr stream raw_structs)
+FUZZ_TARGETS=(addr_text addr_sockaddr stream raw_structs tls_record)
 
 source .ci/stage.sh
 
@@ -29,15 +29,21 @@ stage valgrind suite valgrind
 
 # One minute of libFuzzer per target, from a copy of its committed corpus
 # (so CI never writes into the tree). A crash leaves its input in
-# build-rel-asan/fuzz-artifacts/: commit it to tests/fuzz/corpus/<target>/.
+# build-rel-asan/fuzz-artifacts/: commit it to the target's corpus
+# (tests/fuzz/corpus/<target>/; libnetsock-tls's: tls/tests/corpus/).
 fuzz() {
   local t=$1
   local bin=build-rel-asan/tests/fuzz/fuzz_${t}
+  local corpus=tests/fuzz/corpus/${t}
+  if [ "${t}" = tls_record ]; then
+    bin=build-rel-asan/tls/tests/fuzz_${t}
+    corpus=tls/tests/corpus/${t}
+  fi
   local art=build-rel-asan/fuzz-artifacts
   local work
   work=$(mktemp -d)
   mkdir -p "${art}"
-  cp tests/fuzz/corpus/"${t}"/* "${work}"/
+  cp "${corpus}"/* "${work}"/
   local rc=0
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -42,3 +42,25 @@ if(_netsock_type STREQUAL "SHARED_LIBRARY" AND NOT APPLE AND NOT WIN32)
     LABELS packaging SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
 unset(_netsock_type)
+
+# The same two checks for libnetsock-tls, against abi/tls-symbols.txt and
+# abi/libnetsock-tls.so.<major>.abi.
+if(NETSOCK_HAVE_TLS)
+  get_target_property(_netsock_tls_type netsock_tls TYPE)
+  if(_netsock_tls_type STREQUAL "SHARED_LIBRARY" AND NOT APPLE AND NOT WIN32)
+    add_test(NAME netsock.tls_abi_symbols
+      COMMAND sh ${PROJECT_SOURCE_DIR}/abi/check-symbols.sh
+              ${NETSOCK_NM} $<TARGET_FILE:netsock_tls>
+              ${PROJECT_SOURCE_DIR}/abi/tls-symbols.txt)
+    add_test(NAME netsock.tls_abi_compat
+      COMMAND sh ${PROJECT_SOURCE_DIR}/abi/check-abi.sh
+              ${NETSOCK_ABIDIFF}
+              ${PROJECT_SOURCE_DIR}/abi/libnetsock-tls.so.${PROJECT_VERSION_MAJOR}.abi
+              $<TARGET_FILE:netsock_tls>
+              ${PROJECT_SOURCE_DIR}/include/netsock
+              ${PROJECT_BINARY_DIR}/include/netsock)
+    set_tests_properties(netsock.tls_abi_symbols netsock.tls_abi_compat
+      PROPERTIES LABELS "packaging;tls" SKIP_RETURN_CODE 77 TIMEOUT 120)
+  endif()
+  unset(_netsock_tls_type)
+endif()

@@ -107,4 +107,46 @@ set(CPACK_NETSOCK_DOC_PACKAGES
 # builds), otherwise now, in RFC 2822 form as dpkg wants it.
 string(TIMESTAMP CPACK_NETSOCK_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
 
+# libnetsock-tls, when built: libnetsock-tls1 (TlsRuntime) and
+# libnetsock-tls-dev (TlsDevelopment: tls.h, the link, netsock-tls.pc, its
+# man pages; its CMake target is in libnetsock-dev's package files).
+if(NETSOCK_HAVE_TLS)
+  set(CPACK_COMPONENT_TLSRUNTIME_DISPLAY_NAME "libnetsock-tls shared library")
+  set(CPACK_DEBIAN_TLSRUNTIME_DESCRIPTION
+    "libnetsock-tls gives C programs the API of Python's ssl module over\n"
+    "libnetsock sockets, on OpenSSL 3. This package holds the shared library.")
+  set(CPACK_COMPONENT_TLSDEVELOPMENT_DISPLAY_NAME
+      "libnetsock-tls development files")
+  set(CPACK_DEBIAN_TLSDEVELOPMENT_DESCRIPTION
+    "The header, the pkg-config file and the man pages of libnetsock-tls.")
+  string(REPLACE ";" "" CPACK_DEBIAN_TLSRUNTIME_DESCRIPTION
+         "${CPACK_DEBIAN_TLSRUNTIME_DESCRIPTION}")
+  set(CPACK_DEBIAN_TLSRUNTIME_PACKAGE_NAME
+      "libnetsock-tls${PROJECT_VERSION_MAJOR}")
+  set(CPACK_DEBIAN_TLSRUNTIME_PACKAGE_SECTION libs)
+  set(CPACK_DEBIAN_TLSDEVELOPMENT_PACKAGE_NAME libnetsock-tls-dev)
+  set(CPACK_DEBIAN_TLSDEVELOPMENT_PACKAGE_SECTION libdevel)
+  get_target_property(_netsock_tls_type netsock_tls TYPE)
+  if(_netsock_tls_type STREQUAL "SHARED_LIBRARY")
+    list(APPEND CPACK_COMPONENTS_ALL TlsRuntime TlsDevelopment)
+    set(CPACK_COMPONENT_TLSRUNTIME_DEPENDS Runtime)
+    set(CPACK_COMPONENT_TLSDEVELOPMENT_DEPENDS TlsRuntime Development)
+    # Named here rather than by dpkg-shlibdeps, which cannot resolve
+    # libnetsock.so.1 while both packages are being made; the component
+    # dependency adds libnetsock1 itself.
+    set(CPACK_DEBIAN_TLSRUNTIME_PACKAGE_DEPENDS "libc6, libssl3 (>= 3.0.0)")
+    set(CPACK_DEBIAN_TLSRUNTIME_PACKAGE_CONTROL_EXTRA
+        ${PROJECT_SOURCE_DIR}/cmake/deb/triggers)
+  else()
+    list(APPEND CPACK_COMPONENTS_ALL TlsDevelopment)
+    set(CPACK_COMPONENT_TLSDEVELOPMENT_DEPENDS Development)
+    set(CPACK_DEBIAN_TLSDEVELOPMENT_PACKAGE_DEPENDS "libssl-dev")
+  endif()
+  unset(_netsock_tls_type)
+  # The same policy work on the TLS packages' staged files.
+  list(APPEND CPACK_NETSOCK_DOC_PACKAGES
+       "TlsRuntime=${CPACK_DEBIAN_TLSRUNTIME_PACKAGE_NAME}"
+       "TlsDevelopment=${CPACK_DEBIAN_TLSDEVELOPMENT_PACKAGE_NAME}")
+endif()
+
 include(CPack)

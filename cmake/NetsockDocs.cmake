@@ -75,7 +75,15 @@ if(NETSOCK_BUILD_MAN)
       install(DIRECTORY ${_netsock_man_dir}/
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man3
         COMPONENT Development
-        FILES_MATCHING PATTERN "*.3")
+        FILES_MATCHING PATTERN "*.3"
+        PATTERN "ns_tls_*" EXCLUDE)
+      # libnetsock-tls's pages go with its headers.
+      if(NETSOCK_HAVE_TLS)
+        install(DIRECTORY ${_netsock_man_dir}/
+          DESTINATION ${CMAKE_INSTALL_MANDIR}/man3
+          COMPONENT TlsDevelopment
+          FILES_MATCHING PATTERN "ns_tls_*.3")
+      endif()
     endif()
     unset(_netsock_man_headers)
     unset(_netsock_man_dir)

@@ -26,7 +26,8 @@ install(TARGETS netsock EXPORT netsockTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/netsock/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netsock
   COMPONENT Development
-  FILES_MATCHING PATTERN "*.h")
+  FILES_MATCHING PATTERN "*.h"
+  PATTERN "tls.h" EXCLUDE) # libnetsock-tls's, installed by tls/
 install(FILES ${PROJECT_BINARY_DIR}/include/netsock/version.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netsock
   COMPONENT Development)
@@ -65,6 +66,18 @@ if(_netsock_type STREQUAL "STATIC_LIBRARY")
   endforeach()
 endif()
 
+# A static libnetsock-tls passes OpenSSL on to its users (found only when
+# its targets are installed: see netsockConfig.cmake.in).
+set(NETSOCK_TLS_CONFIG_DEPENDENCIES "")
+if(NETSOCK_HAVE_TLS)
+  get_target_property(_netsock_tls_type netsock_tls TYPE)
+  if(_netsock_tls_type STREQUAL "STATIC_LIBRARY")
+    set(NETSOCK_TLS_CONFIG_DEPENDENCIES
+        "find_dependency(OpenSSL 3.0)\n  find_dependency(Threads)")
+  endif()
+  unset(_netsock_tls_type)
+endif()
+
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/netsockConfig.cmake.in
   ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsockConfig.cmake
@@ -81,6 +94,19 @@ install(FILES
 export(EXPORT netsockTargets
   NAMESPACE netsock::
   FILE ${PROJECT_BINARY_DIR}/netsockTargets.cmake)
+
+# libnetsock-tls's target, in a file of its own that goes with its package
+# (netsockConfig.cmake includes it when it is there).
+if(NETSOCK_HAVE_TLS)
+  install(EXPORT netsockTlsTargets
+    NAMESPACE netsock::
+    FILE netsockTlsTargets.cmake
+    DESTINATION ${NETSOCK_INSTALL_CMAKEDIR}
+    COMPONENT TlsDevelopment)
+  export(EXPORT netsockTlsTargets
+    NAMESPACE netsock::
+    FILE ${PROJECT_BINARY_DIR}/netsockTlsTargets.cmake)
+endif()
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/netsockConfig.cmake.in
   ${PROJECT_BINARY_DIR}/netsockConfig.cmake
@@ -144,3 +170,20 @@ install(FILES ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock.pc
 unset(_netsock_up)
 unset(_netsock_links)
 unset(_netsock_type)
+
+# ---- pkg-config for libnetsock-tls -------------------------------------------
+# Its prefix is written when installing, as netsock.pc's is.
+if(NETSOCK_HAVE_TLS)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/netsock-tls.pc.in
+                 ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock-tls.pc.in
+                 @ONLY)
+  install(CODE "
+    set(NETSOCK_PC_INSTALL_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+    configure_file(
+      \"${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock-tls.pc.in\"
+      \"${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock-tls.pc\" @ONLY)"
+    COMPONENT TlsDevelopment)
+  install(FILES ${PROJECT_BINARY_DIR}/CMakeFiles/netsock-install/netsock-tls.pc
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+    COMPONENT TlsDevelopment)
+endif()

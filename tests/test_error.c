@@ -387,6 +387,96 @@ static void test_error__print_to_stderr(void **state)
                            "\n");
 }
 
+/* ---- the SSL classes (1.1) ------------------------------------------------ */
+
+/* Their values follow the 1.0 table and are fixed like it. */
+static void test_error__ssl_values_are_fixed(void **state)
+{
+  (void)state;
+  assert_int_equal(NS_ERR_SSL, 22);
+  assert_int_equal(NS_ERR_SSL_ZERO_RETURN, 23);
+  assert_int_equal(NS_ERR_SSL_WANT_READ, 24);
+  assert_int_equal(NS_ERR_SSL_WANT_WRITE, 25);
+  assert_int_equal(NS_ERR_SSL_SYSCALL, 26);
+  assert_int_equal(NS_ERR_SSL_EOF, 27);
+  assert_int_equal(NS_ERR_SSL_CERT_VERIFICATION, 28);
+}
+
+/*
+ * Names and bases as Python 3.11's ssl module has them: each row lists
+ * the class and every class of the table in its __mro__ (checked both
+ * ways: is-a where listed, not where not).
+ */
+static void test_error__ssl_hierarchy_is_pythons(void **state)
+{
+  (void)state;
+  static const struct {
+    ns_err code;
+    const char *name;
+    ns_err bases[4];
+  } rows[] = {
+      {NS_ERR_SSL, "SSLError", {NS_ERR_OS}},
+      {NS_ERR_SSL_ZERO_RETURN, "SSLZeroReturnError", {NS_ERR_SSL, NS_ERR_OS}},
+      {NS_ERR_SSL_WANT_READ, "SSLWantReadError", {NS_ERR_SSL, NS_ERR_OS}},
+      {NS_ERR_SSL_WANT_WRITE, "SSLWantWriteError", {NS_ERR_SSL, NS_ERR_OS}},
+      {NS_ERR_SSL_SYSCALL, "SSLSyscallError", {NS_ERR_SSL, NS_ERR_OS}},
+      {NS_ERR_SSL_EOF, "SSLEOFError", {NS_ERR_SSL, NS_ERR_OS}},
+      {NS_ERR_SSL_CERT_VERIFICATION,
+       "SSLCertVerificationError",
+       {NS_ERR_SSL, NS_ERR_OS, NS_ERR_VALUE}},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    assert_string_equal(ns_error_name(rows[i].code), rows[i].name);
+    for (int base = NS_ERR_OS; base <= NS_ERR_SSL_CERT_VERIFICATION; base++) {
+      bool want = base == (int)rows[i].code;
+      for (size_t k = 0; k < 4 && rows[i].bases[k] != NS_OK; k++)
+        want = want || (int)rows[i].bases[k] == base;
+      if (ns_error_is(rows[i].code, (ns_err)base) != want)
+        fail_msg("isinstance(%s(), %s) should be %s", rows[i].name,
+                 ns_error_name((ns_err)base), want ? "True" : "False");
+    }
+  }
+  /* The bases are not instances of their subclasses. */
+  assert_false(ns_error_is(NS_ERR_SSL, NS_ERR_SSL_CERT_VERIFICATION));
+  assert_false(ns_error_is(NS_ERR_VALUE, NS_ERR_SSL_CERT_VERIFICATION));
+  assert_false(ns_error_is(NS_ERR_VALUE, NS_ERR_SSL));
+  assert_false(ns_error_is(NS_ERR_OS, NS_ERR_SSL));
+}
+
+/* ns_error_set records what another library reports, as Python's raise. */
+static void test_error__set_records_a_failure(void **state)
+{
+  (void)state;
+  ns_error_clear();
+  assert_int_equal(ns_error_set(NS_ERR_SSL_CERT_VERIFICATION, "do_handshake",
+                                1, "[SSL: CERTIFICATE_VERIFY_FAILED] x"),
+                   NS_ERR_SSL_CERT_VERIFICATION);
+  assert_int_equal(ns_error_last_code(), NS_ERR_SSL_CERT_VERIFICATION);
+  assert_int_equal(ns_error_last_errno(), 1);
+  assert_string_equal(ns_error_last_operation(), "do_handshake");
+  assert_last_message("[SSL: CERTIFICATE_VERIFY_FAILED] x");
+  /* Setting the current text again keeps it. */
+  ns_error_set(NS_ERR_SSL, "recv", 1, ns_error_last_message());
+  assert_last_message("[SSL: CERTIFICATE_VERIFY_FAILED] x");
+
+  /* No message: formatted from the errno as for any OS error. */
+  ns_error_set(NS_ERR_CONNECTION_RESET, NULL, ECONNRESET, NULL);
+  assert_string_equal(ns_error_last_operation(), "");
+  assert_last_message("[Errno 104] Connection reset by peer");
+
+  /* A message longer than the record is cut, never overflowed. */
+  char big[600];
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  ns_error_set(NS_ERR_SSL, "recv", 1, big);
+  assert_int_equal(strlen(ns_error_last_message()), 255);
+
+  /* NS_OK empties the record. */
+  assert_int_equal(ns_error_set(NS_OK, "x", 5, "y"), NS_OK);
+  assert_int_equal(ns_error_last_code(), NS_OK);
+  assert_string_equal(ns_error_last_message(), "");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -400,6 +490,9 @@ int main(void)
       NS_TEST(test_error__last_address),
       NS_TEST(test_error__format_like_traceback),
       NS_TEST(test_error__print_to_stderr),
+      NS_TEST(test_error__ssl_values_are_fixed),
+      NS_TEST(test_error__ssl_hierarchy_is_pythons),
+      NS_TEST(test_error__set_records_a_failure),
   };
   return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }

@@ -159,7 +159,8 @@ def parse_header(path):
             filedoc = parse_doc(body)
             break
     functions, problems = [], []
-    for m in re.finditer(r"\bNS_EXTERN\b", code):
+    # NS_TLS_EXTERN marks libnetsock-tls's functions (netsock/tls.h).
+    for m in re.finditer(r"\bNS_(?:TLS_)?EXTERN\b", code):
         end = code.find(";", m.end())
         decl = " ".join(code[m.end():end].split())
         line = text.count("\n", 0, m.start()) + 1
@@ -472,7 +473,7 @@ def man_function(fn, version, names, types=()):
            f"{fn.name} \\- {esc(summary_of(d))}",
            ".SH SYNOPSIS",
            ".nf",
-           ".B #include <netsock/netsock.h>",
+           f".B #include <netsock/{'tls' if fn.header == 'tls.h' else 'netsock'}.h>",
            ".PP",
            synopsis(fn),
            ".fi",

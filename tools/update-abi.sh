@@ -32,6 +32,14 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
   { cat "$build/configure.log" >&2; exit 1; }
 cmake --build "$build" --target netsock -j2 >"$build/build.log" ||
   { cat "$build/build.log" >&2; exit 1; }
+# libnetsock-tls too, when OpenSSL 3 is here (abi/tls-symbols.txt and
+# abi/libnetsock-tls.so.<major>.abi).
+have_tls=no
+if [ -d "$build/tls" ]; then
+  cmake --build "$build" --target netsock_tls -j2 >>"$build/build.log" ||
+    { cat "$build/build.log" >&2; exit 1; }
+  have_tls=yes
+fi
 
 lib=$(ls "$build"/src/libnetsock.so.[0-9]* | head -n 1)
 soname=$(basename "$lib" | sed 's/^\(libnetsock\.so\.[0-9]*\).*/\1/')
@@ -60,4 +68,30 @@ echo "update-abi: wrote abi/symbols.txt ($(wc -l <"$build/symbols.txt")" \
 if command -v git >/dev/null 2>&1 && git -C "$root" rev-parse >/dev/null 2>&1
 then
   git -C "$root" --no-pager diff --stat -- abi/ || true
+fi
+
+if [ "$have_tls" = yes ]; then
+  tls_lib=$(ls "$build"/tls/libnetsock-tls.so.[0-9]* | head -n 1)
+  tls_soname=$(basename "$tls_lib" |
+               sed 's/^\(libnetsock-tls\.so\.[0-9]*\).*/\1/')
+  sh "$root/abi/list-symbols.sh" "$tls_lib" >"$build/tls-symbols.txt"
+  {
+    echo "# The dynamic symbols $tls_soname exports, as abi/symbols.txt"
+    echo "# lists those of libnetsock. Checked by the netsock.tls_abi_symbols"
+    echo "# test; written by tools/update-abi.sh. Within a major version"
+    echo "# lines are only added."
+    cat "$build/tls-symbols.txt"
+  } >"$root/abi/tls-symbols.txt"
+  for old in "$root"/abi/libnetsock-tls.so.*.abi; do
+    [ -e "$old" ] && [ "$old" != "$root/abi/$tls_soname.abi" ] && rm -f "$old"
+  done
+  abidw --headers-dir "$root/include/netsock" \
+    --headers-dir "$build/include/netsock" --drop-private-types \
+    --exported-interfaces-only --no-corpus-path --no-comp-dir-path \
+    --short-locs --type-id-style hash \
+    --out-file "$root/abi/$tls_soname.abi" "$tls_lib"
+  echo "update-abi: wrote abi/tls-symbols.txt ($(wc -l \
+        <"$build/tls-symbols.txt") symbols) and abi/$tls_soname.abi"
+else
+  echo "update-abi: OpenSSL 3 not found: abi/tls-* left as they are"
 fi

@@ -26,6 +26,10 @@ NS_BEGIN_DECL
  * The one table of error classes: code, value, parent class, Python name.
  * Values are fixed forever: new classes are only ever appended.
  * NS_OK as a parent means "no parent": a root of the hierarchy.
+ *
+ * The parent column holds each class's first base. One class has a second
+ * one, as in Python: NS_ERR_SSL_CERT_VERIFICATION is an SSLError and also a
+ * ValueError; ns_error_is() knows it (docs/errors.md).
  */
 #define NS_ERROR_CLASSES(XX)                                                   \
   XX(NS_ERR_OS, 1, NS_OK, "OSError")                                           \
@@ -50,7 +54,14 @@ NS_BEGIN_DECL
   XX(NS_ERR_GAIERROR, 18, NS_ERR_OS, "gaierror")                               \
   XX(NS_ERR_VALUE, 19, NS_OK, "ValueError")                                    \
   XX(NS_ERR_OVERFLOW, 20, NS_OK, "OverflowError")                              \
-  XX(NS_ERR_MEMORY, 21, NS_OK, "MemoryError")
+  XX(NS_ERR_MEMORY, 21, NS_OK, "MemoryError")                                 \
+  XX(NS_ERR_SSL, 22, NS_ERR_OS, "SSLError")                                    \
+  XX(NS_ERR_SSL_ZERO_RETURN, 23, NS_ERR_SSL, "SSLZeroReturnError")             \
+  XX(NS_ERR_SSL_WANT_READ, 24, NS_ERR_SSL, "SSLWantReadError")                 \
+  XX(NS_ERR_SSL_WANT_WRITE, 25, NS_ERR_SSL, "SSLWantWriteError")               \
+  XX(NS_ERR_SSL_SYSCALL, 26, NS_ERR_SSL, "SSLSyscallError")                    \
+  XX(NS_ERR_SSL_EOF, 27, NS_ERR_SSL, "SSLEOFError")                            \
+  XX(NS_ERR_SSL_CERT_VERIFICATION, 28, NS_ERR_SSL, "SSLCertVerificationError")
 
 /** An error code: NS_OK, or one Python exception class. */
 typedef enum ns_err {
@@ -76,7 +87,9 @@ NS_EXTERN const char *ns_error_name(ns_err code);
  *
  * Every OS error (everything but ValueError, OverflowError and
  * MemoryError) is an NS_ERR_OS; the four connection errors are
- * NS_ERR_CONNECTION. NS_OK is only NS_OK.
+ * NS_ERR_CONNECTION; the SSL errors are NS_ERR_SSL (and so NS_ERR_OS).
+ * NS_ERR_SSL_CERT_VERIFICATION has two bases, as in Python: it is both
+ * an NS_ERR_SSL and an NS_ERR_VALUE. NS_OK is only NS_OK.
  *
  * @param code the error to classify.
  * @param base the class to test against.
@@ -238,6 +251,26 @@ NS_EXTERN size_t ns_error_format(char *buf, size_t size);
  * @since 1.1
  */
 NS_EXTERN void ns_error_print(const char *prefix);
+
+/**
+ * Record a failure as the calling thread's last error, for libraries built
+ * on libnetsock (libnetsock-tls records its SSL errors this way) and for
+ * programs that report their own failures through the same record.
+ *
+ * @param code the class; NS_OK empties the record as ns_error_clear() does.
+ * @param operation what failed, as ns_error_last_operation() will return
+ *        it. Kept as a pointer, not copied: it must be a string with static
+ *        storage (a literal). NULL reads back as "".
+ * @param sys_errno what ns_error_last_errno() will return.
+ * @param message the text ns_error_last_message() will return, copied into
+ *        the per-thread record (cut to 255 bytes). NULL formats it from
+ *        `sys_errno` as for any OS error: "[Errno 111] Connection refused".
+ * @return `code`, so that a caller can write `return ns_error_set(...)`.
+ * Python: `raise cls(errno, message)`
+ * @since 1.1
+ */
+NS_EXTERN ns_err ns_error_set(ns_err code, const char *operation,
+                              int sys_errno, const char *message);
 
 NS_END_DECL
 

@@ -38,14 +38,28 @@ static ns_err parent_of(ns_err code)
   return NS_OK;
 }
 
+/*
+ * A class's second base, where Python gives it one (multiple
+ * inheritance): kept out of the table so the table's shape stays as 1.0
+ * published it.
+ */
+static ns_err second_parent_of(ns_err code)
+{
+  return code == NS_ERR_SSL_CERT_VERIFICATION ? NS_ERR_VALUE : NS_OK;
+}
+
 bool ns_error_is(ns_err code, ns_err base)
 {
   if (code == base)
     return true;
   /* Walk up to the root; the table is at most three levels deep. */
-  for (ns_err c = parent_of(code); c != NS_OK; c = parent_of(c))
+  for (ns_err c = code; c != NS_OK; c = parent_of(c)) {
     if (c == base)
       return true;
+    ns_err second = second_parent_of(c);
+    if (second != NS_OK && ns_error_is(second, base))
+      return true;
+  }
   return false;
 }
 
@@ -332,4 +346,16 @@ void ns_error_print(const char *prefix)
   bool named = prefix && prefix[0];
   fprintf(stderr, "%s%s%s\n", named ? prefix : "", named && line[0] ? ": " : "",
           line);
+}
+
+ns_err ns_error_set(ns_err code, const char *operation, int sys_errno,
+                    const char *message)
+{
+  if (code == NS_OK || !message)
+    return record(code, operation, sys_errno, NULL);
+  if (message != last.text) /* re-recording the current text is a no-op */
+    snprintf(last.text, sizeof last.text, "%s", message);
+  record(code, operation, sys_errno, NULL);
+  last.formatted = true;
+  return code;
 }

@@ -1107,6 +1107,7 @@ static long pure_calls(void)
   API(ns_error_from_errno)(ECONNRESET);
   API(ns_error_from_winerror)(10054);
   API(ns_error_clear)();
+  API(ns_error_set)(NS_ERR_SSL, "recv", 1, "[SSL] x");
   API(ns_error_last_code)();
   API(ns_error_last_address)();
   API(ns_error_last_errno)();
