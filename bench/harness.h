@@ -23,6 +23,7 @@ struct bench_opts {
   double timeout;    /* socket timeout in seconds; < 0 for none */
   uint64_t bytes;    /* total bytes for the bulk cases */
   int batch;         /* datagrams per batch call; 0 for one per call */
+  const char *op;    /* timeout_precision: recv, accept, connect, sendall */
 };
 
 /* Seconds from CLOCK_MONOTONIC. */

@@ -44,6 +44,8 @@ netsock_feature(HAVE_STRERRORDESC_NP strerrordesc_np "string.h")
 netsock_feature(HAVE_GETPROTOBYNAME_R getprotobyname_r "netdb.h")
 netsock_feature(HAVE_F_DUPFD_CLOEXEC F_DUPFD_CLOEXEC "fcntl.h")
 netsock_feature(HAVE_SO_PEERCRED SO_PEERCRED "sys/socket.h")
+# ppoll waits in nanoseconds (POSIX only from 2024): precise timeouts.
+netsock_feature(HAVE_PPOLL ppoll "poll.h")
 if(NETSOCK_FORCE_STRERROR_R)
   set(HAVE_STRERRORDESC_NP 0)
 endif()
@@ -76,7 +78,7 @@ foreach(v HAVE_ACCEPT4 HAVE_SOCK_CLOEXEC HAVE_MSG_NOSIGNAL HAVE_EPOLL
           HAVE_SENDMMSG HAVE_FOPENCOOKIE HAVE_LINUX_SENDFILE
           HAVE_STRERRORDESC_NP HAVE_GETPROTOBYNAME_R HAVE_F_DUPFD_CLOEXEC
           HAVE_SO_PEERCRED HAVE_SO_NOSIGPIPE HAVE_FUNOPEN HAVE_KQUEUE
-          HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R)
+          HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R HAVE_PPOLL)
   if(${v})
     set(${v} 1)
   else()

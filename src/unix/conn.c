@@ -51,7 +51,8 @@ ns_err ns_accept(ns_socket *s, ns_socket **conn_out, ns_addr *addr_out)
     return ns__fail_null("accept", "accept(): conn_out is NULL");
   *conn_out = NULL;
   int64_t timeout = ns__default_timeout_ns();
-  int flags = SOCK_CLOEXEC | (timeout == 0 ? SOCK_NONBLOCK : 0);
+  int flags =
+      SOCK_CLOEXEC | (ns__timeout_nonblocking(timeout) ? SOCK_NONBLOCK : 0);
   ns_addr peer;
   socklen_t len = sizeof peer.u;
   ns__deadline dl;

@@ -37,7 +37,8 @@ ns__new_socket ns__new_socket_of(int type)
   ns__new_socket n;
   n.timeout_ns = (type & SOCK_NONBLOCK) ? 0 : ns__default_timeout_ns();
   n.type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  n.sys_type = n.type | SOCK_CLOEXEC | (n.timeout_ns == 0 ? SOCK_NONBLOCK : 0);
+  n.sys_type = n.type | SOCK_CLOEXEC |
+               (ns__timeout_nonblocking(n.timeout_ns) ? SOCK_NONBLOCK : 0);
   return n;
 }
 
