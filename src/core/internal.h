@@ -217,11 +217,17 @@ static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
     dl->at_ns = 0;
     return NS_OK;
   }
+  /* The timer first, the clock after: then nothing but t needs keeping
+     across the clock read, and a deadline taken a setsockopt later (only
+     after a retry) is late by microseconds, never early. */
+  if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) !=
+      t) {
+    ns_err err = ns__arm_kernel_timeout(s, which, t, op);
+    if (err)
+      return err;
+  }
   dl->at_ns = ns__now_ns() + t;
-  if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) ==
-      t)
-    return NS_OK;
-  return ns__arm_kernel_timeout(s, which, t, op);
+  return NS_OK;
 }
 #else
 /* Start a call that may block: take the deadline (none without a
