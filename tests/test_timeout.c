@@ -285,7 +285,7 @@ static void test_timeout__connect(void **state)
   assert_ns_ok(ns_close(l));
 }
 
-/* ---- short timeouts and the final stretch --------------------------------- */
+/* ---- short timeouts and the final stretch -------------------------------- */
 
 /* Every operation, at timeouts shorter than the kernel's tick and longer
    than it, ends with TimeoutError and never before its timeout (the

@@ -100,7 +100,7 @@ NS__NOINLINE static ns_err io_retry(enum io_kind kind, struct io_call *c,
 }
 
 /* Store a call's arguments for io_retry. */
-#define IO_CALL_SET(c, s_, buf_, len_, flags_, out_)                          \
+#define IO_CALL_SET(c, s_, buf_, len_, flags_, out_)                           \
   do {                                                                         \
     (c).s = (s_);                                                              \
     (c).buf = (void *)(buf_);                                                  \
