@@ -260,6 +260,25 @@ ns_err ns__call_retry(ns_socket *s, ns__deadline *dl, int which, int flags,
 ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
                          const char *op);
 
+/*
+ * Flags for the next attempt of a send that may go on in part (sendall),
+ * after ns__call_retry or ns__call_continue: MSG_DONTWAIT in the final
+ * stretch of a timed call on a blocking descriptor, where a send that
+ * waited for room would be ended only by the kernel's coarse timer; the
+ * EAGAIN it gets instead sends the call back to ppoll.
+ */
+#if NS_TIMEOUT_KERNEL_TIMERS
+int ns__send_retry_flags(const ns_socket *s, const ns__deadline *dl);
+#else
+static inline int ns__send_retry_flags(const ns_socket *s,
+                                       const ns__deadline *dl)
+{
+  (void)s;
+  (void)dl;
+  return 0; /* the descriptor of a timed call never waits */
+}
+#endif
+
 /* Wait until fd is ready for `events` (ppoll(2) where there is one, else
    poll(2)) or the deadline passes. */
 ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,

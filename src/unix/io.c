@@ -149,7 +149,8 @@ NS__NOINLINE static ns_err sendall_rest(struct io_call *c, ssize_t n)
     }
     if (err)
       break;
-    n = send(s->fd, buf + sent, c->len - sent, c->flags | MSG_NOSIGNAL);
+    n = send(s->fd, buf + sent, c->len - sent,
+             c->flags | MSG_NOSIGNAL | ns__send_retry_flags(s, &c->dl));
   }
   if (c->count_out)
     *c->count_out = sent;

@@ -193,6 +193,14 @@ ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
   return dl->at_ns ? cut_to_deadline(s, dl, which, false, op) : NS_OK;
 }
 
+int ns__send_retry_flags(const ns_socket *s, const ns__deadline *dl)
+{
+  int64_t t = s->timeout_ns;
+  if (!dl->at_ns || t <= 0 || ns__timeout_short(t))
+    return 0;
+  return dl->at_ns - ns__now_ns() <= margin_ns(t) ? MSG_DONTWAIT : 0;
+}
+
 /*
  * Put a new timeout in force: the descriptor is non-blocking for 0 and for
  * a short timeout, and the kernel holds a call's starting timer when there
