@@ -217,16 +217,21 @@ static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
     dl->at_ns = 0;
     return NS_OK;
   }
-  /* The timer first, the clock after: then nothing but t needs keeping
-     across the clock read, and a deadline taken a setsockopt later (only
-     after a retry) is late by microseconds, never early. */
+  /* The timer first, the clock after: then nothing needs keeping across
+     the clock read, and a deadline taken a setsockopt later (only after a
+     retry) is late by microseconds, never early. t waits in the deadline
+     itself, read back through a volatile access: held in a register
+     across the read instead, it would make every call, timed or not, save
+     and restore one. */
+  dl->at_ns = t;
   if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) !=
       t) {
     ns_err err = ns__arm_kernel_timeout(s, which, t, op);
     if (err)
       return err;
   }
-  dl->at_ns = ns__now_ns() + t;
+  int64_t now = ns__now_ns();
+  *(volatile int64_t *)&dl->at_ns += now;
   return NS_OK;
 }
 #else

@@ -13,15 +13,16 @@
 #ifndef NETSOCK_PERF_BUDGET_H
 #define NETSOCK_PERF_BUDGET_H
 
-/* Every blocking send, sendall, recv, sendto, recvfrom (39.5-45.75 today:
+/* Every blocking send, sendall, recv, sendto, recvfrom (36.5-42.75 today:
    send/recv lowest, sendto/recvfrom highest). */
-#define NS_PERF_EXTRA_IR_PER_CALL 46
+#define NS_PERF_EXTRA_IR_PER_CALL 43
 
 /*
- * The same calls with a timeout set: the deadline adds an addition, the
- * conversion of the clock's reading and the check that the kernel's timer
- * already holds the call's starting timer (47.5-53.75 today), on top of
- * the clock read that is not counted.
+ * The same calls with a timeout set: the check that the kernel's timer
+ * already holds the call's starting timer, the call to the clock and the
+ * deadline made of its reading (11 more, 47.5-53.75 today: send/recv and
+ * sendall/recv within 50, sendto/recvfrom not yet), on top of the clock
+ * read itself, which is not counted.
  */
 #define NS_PERF_EXTRA_IR_TIMEOUT 54
 
