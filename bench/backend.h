@@ -8,10 +8,11 @@
  *
  * Any failure ends the benchmark: a case that fails measures nothing.
  *
- * A timeout in the raw twin is written the portable way, poll() before
- * every call (what CPython does); the library keeps its timeouts in the
- * kernel instead (docs/timeouts.md). Without a timeout the raw twin is one
- * libc call per operation and nothing else.
+ * A timeout in the raw twin is the cheapest one raw code can have: the
+ * kernel's SO_RCVTIMEO/SO_SNDTIMEO on a blocking descriptor, one libc call
+ * per operation and no clock reads (it is also as imprecise as the
+ * kernel's timer tick: docs/timeouts.md). Without a timeout the raw twin
+ * is one libc call per operation and nothing else.
  */
 #ifndef NETSOCK_BENCH_BACKEND_H
 #define NETSOCK_BENCH_BACKEND_H
@@ -28,6 +29,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -38,7 +40,6 @@
 
 typedef struct bk_sock {
   int fd;
-  int wait_ms; /* the timeout for poll(), -1 for none */
 } bk_sock;
 
 typedef struct bk_addr {
@@ -47,7 +48,7 @@ typedef struct bk_addr {
 
 static inline bk_sock bk_socket(int type)
 {
-  bk_sock s = {socket(AF_INET, type | SOCK_CLOEXEC, 0), -1};
+  bk_sock s = {socket(AF_INET, type | SOCK_CLOEXEC, 0)};
   if (s.fd < 0)
     bench_die("socket", NULL);
   return s;
@@ -93,11 +94,34 @@ static inline void bk_connect(bk_sock s, const bk_addr *a)
 
 static inline bk_sock bk_accept(bk_sock l)
 {
-  bk_sock s = {-1, -1};
+  bk_sock s = {-1};
   while ((s.fd = accept4(l.fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
     if (errno != EINTR)
       bench_die("accept", NULL);
   return s;
+}
+
+/* Accept; false when the listener's timeout expired first. */
+static inline bool bk_accept_or_timeout(bk_sock l, bk_sock *out)
+{
+  while ((out->fd = accept4(l.fd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return false;
+    if (errno != EINTR)
+      bench_die("accept", NULL);
+  }
+  return true;
+}
+
+/* Connect; false when the socket's timeout expired first (the kernel's
+   SO_SNDTIMEO ends a blocking connect with EINPROGRESS). */
+static inline bool bk_connect_or_timeout(bk_sock s, const bk_addr *a)
+{
+  if (connect(s.fd, (const struct sockaddr *)&a->sin, sizeof a->sin) == 0)
+    return true;
+  if (errno == EINPROGRESS || errno == EAGAIN)
+    return false;
+  bench_die("connect", NULL);
 }
 
 static inline void bk_nodelay(bk_sock s)
@@ -107,30 +131,33 @@ static inline void bk_nodelay(bk_sock s)
     bench_die("setsockopt", NULL);
 }
 
+/* A timeout in the kernel: SO_RCVTIMEO and SO_SNDTIMEO (none: {0, 0}). */
 static inline void bk_settimeout(bk_sock *s, double seconds)
 {
-  s->wait_ms = seconds < 0 ? -1 : (int)ceil(seconds * 1000);
+  if (seconds == 0)
+    bench_die("settimeout", "the raw twin has no non-blocking mode");
+  struct timeval tv = {0, 0};
+  if (seconds > 0) {
+    long long us = (long long)ceil(seconds * 1e6);
+    tv.tv_sec = (time_t)(us / 1000000);
+    tv.tv_usec = (suseconds_t)(us % 1000000);
+  }
+  if (setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+      setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+    bench_die("setsockopt", NULL);
 }
 
-/* Wait for `events` up to the timeout; false when it expired. */
-static inline bool raw_wait(bk_sock s, short events)
+static inline bool timed_out(void)
 {
-  struct pollfd p = {s.fd, events, 0};
-  int n;
-  while ((n = poll(&p, 1, s.wait_ms)) < 0)
-    if (errno != EINTR)
-      bench_die("poll", NULL);
-  return n > 0;
+  return errno == EAGAIN || errno == EWOULDBLOCK;
 }
 
 static inline size_t bk_send(bk_sock s, const void *buf, size_t len)
 {
-  if (s.wait_ms >= 0 && !raw_wait(s, POLLOUT))
-    bench_die("send", "timed out");
   ssize_t n;
   while ((n = send(s.fd, buf, len, MSG_NOSIGNAL)) < 0)
     if (errno != EINTR)
-      bench_die("send", NULL);
+      bench_die("send", timed_out() ? "timed out" : NULL);
   return (size_t)n;
 }
 
@@ -144,55 +171,71 @@ static inline void bk_sendall(bk_sock s, const void *buf, size_t len)
   }
 }
 
+/* Send all of buf; false when the timeout expired first. The kernel's
+   timer bounds each send(), not the whole loop, as raw code has it. */
+static inline bool bk_sendall_or_timeout(bk_sock s, const void *buf,
+                                         size_t len)
+{
+  const char *p = buf;
+  while (len) {
+    ssize_t n = send(s.fd, p, len, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (timed_out())
+        return false;
+      if (errno != EINTR)
+        bench_die("send", NULL);
+      continue;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return true;
+}
+
 /* Receive; false when the timeout expired first. */
 static inline bool bk_recv_or_timeout(bk_sock s, void *buf, size_t len,
                                       size_t *got)
 {
-  if (s.wait_ms >= 0 && !raw_wait(s, POLLIN))
-    return false;
   ssize_t n;
-  while ((n = recv(s.fd, buf, len, 0)) < 0)
+  while ((n = recv(s.fd, buf, len, 0)) < 0) {
+    if (timed_out())
+      return false;
     if (errno != EINTR)
       bench_die("recv", NULL);
+  }
   *got = (size_t)n;
   return true;
 }
 
 static inline size_t bk_recv(bk_sock s, void *buf, size_t len)
 {
-  if (s.wait_ms >= 0 && !raw_wait(s, POLLIN))
-    bench_die("recv", "timed out");
   ssize_t n;
   while ((n = recv(s.fd, buf, len, 0)) < 0)
     if (errno != EINTR)
-      bench_die("recv", NULL);
+      bench_die("recv", timed_out() ? "timed out" : NULL);
   return (size_t)n;
 }
 
 static inline size_t bk_sendto(bk_sock s, const void *buf, size_t len,
                                const bk_addr *to)
 {
-  if (s.wait_ms >= 0 && !raw_wait(s, POLLOUT))
-    bench_die("sendto", "timed out");
   ssize_t n;
   while ((n = sendto(s.fd, buf, len, MSG_NOSIGNAL,
                      (const struct sockaddr *)&to->sin, sizeof to->sin)) < 0)
     if (errno != EINTR)
-      bench_die("sendto", NULL);
+      bench_die("sendto", timed_out() ? "timed out" : NULL);
   return (size_t)n;
 }
 
 static inline size_t bk_recvfrom(bk_sock s, void *buf, size_t len,
                                  bk_addr *from)
 {
-  if (s.wait_ms >= 0 && !raw_wait(s, POLLIN))
-    bench_die("recvfrom", "timed out");
   socklen_t alen = sizeof from->sin;
   ssize_t n;
   while ((n = recvfrom(s.fd, buf, len, 0, (struct sockaddr *)&from->sin,
                        &alen)) < 0) {
     if (errno != EINTR)
-      bench_die("recvfrom", NULL);
+      bench_die("recvfrom", timed_out() ? "timed out" : NULL);
     alen = sizeof from->sin;
   }
   return (size_t)n;
@@ -358,6 +401,24 @@ static inline bk_sock bk_accept(bk_sock l)
   return s;
 }
 
+static inline bool bk_accept_or_timeout(bk_sock l, bk_sock *out)
+{
+  ns_err err = ns_accept(l, out, NULL);
+  if (err == NS_ERR_TIMEOUT)
+    return false;
+  bk_check(err, "accept");
+  return true;
+}
+
+static inline bool bk_connect_or_timeout(bk_sock s, const bk_addr *a)
+{
+  ns_err err = ns_connect(s, a);
+  if (err == NS_ERR_TIMEOUT)
+    return false;
+  bk_check(err, "connect");
+  return true;
+}
+
 static inline void bk_nodelay(bk_sock s)
 {
   bk_check(ns_setsockopt_int(s, IPPROTO_TCP, TCP_NODELAY, 1), "setsockopt");
@@ -379,6 +440,16 @@ static inline size_t bk_send(bk_sock s, const void *buf, size_t len)
 static inline void bk_sendall(bk_sock s, const void *buf, size_t len)
 {
   bk_check(ns_sendall(s, buf, len, 0, NULL), "sendall");
+}
+
+static inline bool bk_sendall_or_timeout(bk_sock s, const void *buf,
+                                         size_t len)
+{
+  ns_err err = ns_sendall(s, buf, len, 0, NULL);
+  if (err == NS_ERR_TIMEOUT)
+    return false;
+  bk_check(err, "sendall");
+  return true;
 }
 
 static inline bool bk_recv_or_timeout(bk_sock s, void *buf, size_t len,

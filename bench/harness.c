@@ -110,3 +110,31 @@ uint64_t bench_csum(uint64_t acc, uint64_t offset, const void *buf,
   /* 0 and 2^64 - 1 are the same residue: keep one spelling. */
   return acc == UINT64_MAX ? 0 : acc;
 }
+
+long bench_listen_overflows(void)
+{
+  FILE *f = fopen("/proc/net/netstat", "r");
+  if (!f)
+    return -1;
+  /* Pairs of lines: "TcpExt: Name Name ..." then "TcpExt: 1 2 ...". */
+  char names[8192], values[8192];
+  long found = -1;
+  while (found < 0 && fgets(names, sizeof names, f) &&
+         fgets(values, sizeof values, f)) {
+    if (strncmp(names, "TcpExt:", 7) != 0)
+      continue;
+    char *ns = NULL, *vs = NULL;
+    char *n = strtok_r(names, " \n", &ns);
+    char *v = strtok_r(values, " \n", &vs);
+    while (n && v) {
+      if (strcmp(n, "ListenOverflows") == 0) {
+        found = strtol(v, NULL, 10);
+        break;
+      }
+      n = strtok_r(NULL, " \n", &ns);
+      v = strtok_r(NULL, " \n", &vs);
+    }
+  }
+  fclose(f);
+  return found;
+}

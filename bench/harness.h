@@ -23,6 +23,7 @@ struct bench_opts {
   double timeout;    /* socket timeout in seconds; < 0 for none */
   uint64_t bytes;    /* total bytes for the bulk cases */
   int batch;         /* datagrams per batch call; 0 for one per call */
+  const char *op;    /* timeout_precision: recv, accept, connect, sendall */
 };
 
 /* Seconds from CLOCK_MONOTONIC. */
@@ -62,6 +63,11 @@ void bench_pattern(unsigned char *buf, size_t len);
  */
 uint64_t bench_csum(uint64_t acc, uint64_t offset, const void *buf,
                     size_t len);
+
+/* The kernel's TcpExt ListenOverflows counter (/proc/net/netstat): how
+   many times a listen queue was full, in this network namespace, whoever
+   owned the queue; -1 when it cannot be read. */
+long bench_listen_overflows(void);
 
 /* What the case prints as `impl`: "netsock" or "raw". */
 extern const char bench_impl[];

@@ -5,7 +5,7 @@
  * programs and the Python twin, and turns the rows into the report.
  *
  *   netsock-bench CASE [--size N] [--iters N] [--timeout S] [--bytes N]
- *                      [--batch N]
+ *                      [--batch N] [--op OPERATION]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,8 @@ static const struct {
 static void usage(FILE *f)
 {
   fprintf(f, "usage: netsock-bench CASE [--size N] [--iters N] "
-             "[--timeout SECONDS|none] [--bytes N] [--batch N]\ncases:");
+             "[--timeout SECONDS|none] [--bytes N] [--batch N] "
+             "[--op recv|accept|connect|sendall]\ncases:");
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     fprintf(f, " %s", cases[i].name);
   fprintf(f, "\n");
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  struct bench_opts o = {0, 0, -1, 0, 0};
+  struct bench_opts o = {0, 0, -1, 0, 0, NULL};
   for (int i = 2; i < argc; i += 2) {
     const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (!value) {
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
       o.batch = (int)number(flag, value);
     else if (strcmp(flag, "--bytes") == 0)
       o.bytes = number(flag, value);
+    else if (strcmp(flag, "--op") == 0)
+      o.op = value;
     else if (strcmp(flag, "--timeout") == 0)
       o.timeout = strcmp(value, "none") == 0 ? -1 : atof(value);
     else {

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Turn the benchmark's CSV output into the report.
 
-Reads what bench/run_all.sh wrote into DIR (runs.csv, syscalls.csv,
-callgrind.txt, machine.txt), rewrites the generated blocks of
+Reads what bench/run_all.sh wrote into DIR (runs.csv, precision.csv,
+syscalls.csv, callgrind.txt, machine.txt), rewrites the generated blocks of
 docs/performance.md and docs/timeouts.md (between "<!-- BEGIN name -->"
 and "<!-- END name -->"; the prose around them is left alone), and draws
 DIR/performance.png with gnuplot.
@@ -32,28 +32,79 @@ TARGETS = {
     ("udp_pps", "size=64;batch=1", False): (">=", 0.98),
     ("udp_pps", "size=64;batch=32", False): (">=", 0.98),
     ("connect_churn", "sequential", False): ("<=", 1.05),
+    # A timeout on both sides, against the raw twin with the cheapest raw
+    # timeout (SO_RCVTIMEO/SO_SNDTIMEO), in the same alternating runs.
+    ("pingpong_tcp", "size=1;timeout=5", True): ("<=", 1.03),
+    ("pingpong_tcp", "size=64;timeout=5", True): ("<=", 1.03),
 }
+
+# Timeout precision: libnetsock's median lateness, and never early.
+PRECISION_TARGET_MS = 0.3
+
+# The callgrind regions and the budget macro of tests/perf/perf_budget.h
+# that gates each.
+REGION_BUDGET = {
+    "tcp_ns": "NS_PERF_EXTRA_IR_PER_CALL",
+    "tcp_ns_sendall": "NS_PERF_EXTRA_IR_PER_CALL",
+    "udp_ns": "NS_PERF_EXTRA_IR_PER_CALL",
+    "tcp_ns_timeout": "NS_PERF_EXTRA_IR_TIMEOUT",
+    "tcp_ns_sendall_timeout": "NS_PERF_EXTRA_IR_TIMEOUT",
+    "udp_ns_timeout": "NS_PERF_EXTRA_IR_TIMEOUT",
+}
+REGION_PATH = {
+    "tcp_ns": "`send` / `recv`, no timeout",
+    "tcp_ns_sendall": "`sendall` / `recv`, no timeout",
+    "udp_ns": "`sendto` / `recvfrom`, no timeout",
+    "tcp_ns_timeout": "`send` / `recv`, timeout set",
+    "tcp_ns_sendall_timeout": "`sendall` / `recv`, timeout set",
+    "udp_ns_timeout": "`sendto` / `recvfrom`, timeout set",
+}
+EXTRA_LINE = re.compile(
+    r"^(\w+)\s+([\d.]+) extra instructions per call \(budget ([\d.]+); "
+    r"raw call ([\d.]+), clock read ([\d.]+) under valgrind\)")
 
 
 def lower_is_better(unit):
     return unit.startswith("us/") or unit == "ms"
 
 
+def overflowed(detail):
+    """Whether a connect_churn run saw the listen queue overflow."""
+    m = re.search(r"listen_overflows=(-?\d+)", detail or "")
+    return bool(m) and int(m.group(1)) > 0
+
+
 def load_runs(path):
-    """{(case, params, pinned): {impl: {run: value}}}, units."""
+    """{(case, params, pinned): {impl: {run: value}}}, units, and the number
+    of runs left out because the listen queue overflowed."""
     data = collections.defaultdict(lambda: collections.defaultdict(dict))
     units = {}
-    samples = collections.defaultdict(lambda: collections.defaultdict(list))
+    rejected = 0
     with open(path) as f:
         for row in csv.DictReader(f):
+            if row["case"] == "timeout_precision":
+                continue
+            if overflowed(row.get("detail")):
+                rejected += 1
+                continue
             key = (row["case"], row["params"], row["cpus"] == "1")
             units[key] = row["unit"]
-            value = float(row["value"])
-            if row["case"] == "timeout_precision":
-                samples[key][row["impl"]].append(value)
-            else:
-                data[key][row["impl"]][int(row["run"])] = value
-    return data, units, samples
+            data[key][row["impl"]][int(row["run"])] = float(row["value"])
+    return data, units, rejected
+
+
+def load_precision(path):
+    """{(op, timeout_ms): {impl: [lateness in ms]}}."""
+    samples = collections.defaultdict(lambda: collections.defaultdict(list))
+    if not os.path.exists(path):
+        return samples
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            params = dict(p.split("=") for p in row["params"].split(";"))
+            t = float(params["timeout"]) * 1e3
+            samples[(params.get("op", "recv"), t)][row["impl"]].append(
+                float(row["value"]) - t)
+    return samples
 
 
 def ratios(a, b):
@@ -177,23 +228,61 @@ def results_table(data, units):
     return "\n".join(lines), verdicts
 
 
+OPS = ("recv", "accept", "connect", "sendall")
+
+
 def precision_table(samples):
-    lines = ["| timeout | implementation | how it waits | min | median | "
-             "max | samples |",
-             "|---|---|---|---|---|---|---|"]
-    how = {"netsock": "kernel timer (SO_RCVTIMEO) + monotonic deadline",
-           "raw": "poll() with the timeout",
-           "python": "poll() with the timeout (CPython)"}
-    keys = sorted(samples, key=lambda k: -float(k[1].split("=")[1]))
-    for key in keys:
-        t = float(key[1].split("=")[1]) * 1e3
+    """Lateness (time to the timeout error minus the timeout) per operation
+    and timeout, with libnetsock's verdict against the target."""
+    lines = ["| operation | timeout | implementation | median late (ms) | "
+             "min | max | early | samples | target |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    how = {"netsock": "libnetsock",
+           "raw": "raw C, SO_RCVTIMEO/SO_SNDTIMEO",
+           "python": "Python (poll, then call)"}
+    for op, t in sorted(samples, key=lambda k: (OPS.index(k[0]), k[1])):
         for impl in IMPLS:
-            v = samples[key][impl]
+            v = samples[(op, t)][impl]
             if not v:
                 continue
-            lines.append(f"| {t:g} ms | {impl} | {how[impl]} | {min(v):.2f} |"
-                         f" {statistics.median(v):.2f} | {max(v):.2f} | "
-                         f"{len(v)} |")
+            med = statistics.median(v)
+            early = sum(1 for x in v if x < 0)
+            verdict = ""
+            if impl == "netsock":
+                ok = med <= PRECISION_TARGET_MS and early == 0
+                verdict = (f"<= {PRECISION_TARGET_MS} ms, never early: "
+                           f"{'met' if ok else '**missed**'}")
+            lines.append(f"| `{op}` | {t:g} ms | {how[impl]} | **{med:.3f}** "
+                         f"| {min(v):.3f} | {max(v):.3f} | {early} | "
+                         f"{len(v)} | {verdict} |")
+    if len(lines) == 2:
+        return "(not measured: run bench/run_all.sh)"
+    return "\n".join(lines)
+
+
+def read_budgets(header):
+    """The budget macros of tests/perf/perf_budget.h."""
+    with open(header) as f:
+        return {m.group(1): float(m.group(2)) for m in re.finditer(
+            r"#define (NS_PERF_\w+) ([\d.]+)", f.read())}
+
+
+def overhead_table(path, budgets):
+    """Where the instructions go, per path, from the gates' own output."""
+    if not os.path.exists(path):
+        return "(not measured: valgrind or cmocka missing)"
+    lines = ["| path | raw libc call | libnetsock adds per call | budget |",
+             "|---|---|---|---|"]
+    with open(path) as f:
+        for line in f:
+            m = EXTRA_LINE.match(line)
+            if not m or m.group(1) not in REGION_PATH:
+                continue
+            region, extra, budget, raw, clock = m.groups()
+            clock_note = " + one clock read" if float(clock) else ""
+            lines.append(f"| {REGION_PATH[region]} | {float(raw):.1f} | "
+                         f"{float(extra):.2f}{clock_note} | "
+                         f"{budgets.get(REGION_BUDGET[region], float(budget)):g} |")
     return "\n".join(lines)
 
 
@@ -308,8 +397,14 @@ plot "{dat}" using 2:xtic(1) title "libnetsock" lc rgb "#1f77b4", \\
 
 def main():
     out_dir, docs = sys.argv[1], sys.argv[2]
-    data, units, samples = load_runs(os.path.join(out_dir, "runs.csv"))
+    root = os.path.dirname(os.path.abspath(docs))
+    data, units, rejected = load_runs(os.path.join(out_dir, "runs.csv"))
+    samples = load_precision(os.path.join(out_dir, "precision.csv"))
     table, verdicts = results_table(data, units)
+    if rejected:
+        table += (f"\n\n{rejected} `connect_churn` run(s) left out: the "
+                  "listen queue overflowed during them (ListenOverflows "
+                  "moved), so they timed the SYN retransmit, not connect.")
     summary = ["| target | libnetsock / raw | verdict |", "|---|---|---|"]
     for (case, params, pinned), r, op, limit, ok in verdicts:
         summary.append(f"| `{case}` {params.replace(';', ', ')}"
@@ -327,6 +422,9 @@ def main():
     replace_block(perf, "targets", "\n".join(summary))
     replace_block(perf, "syscalls", syscalls)
     replace_block(perf, "callgrind", callgrind)
+    replace_block(perf, "overhead", overhead_table(
+        os.path.join(out_dir, "callgrind.txt"),
+        read_budgets(os.path.join(root, "tests", "perf", "perf_budget.h"))))
     replace_block(perf, "precision", precision)
     timeouts = os.path.join(docs, "timeouts.md")
     replace_block(timeouts, "syscalls", syscalls)
@@ -334,7 +432,7 @@ def main():
     replace_block(timeouts, "roundtrip", "\n".join(
         line for line in table.splitlines()[:2] + [
             l for l in table.splitlines()
-            if "`pingpong_tcp`" in l and "size 1 B" in l]))
+            if "`pingpong_tcp`" in l and "timeout" in l and "pinned" in l]))
     plot(data, units, out_dir)
 
 

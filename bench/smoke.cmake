@@ -11,6 +11,9 @@ set(cases
   "connect_churn --iters 50"
   "udp_pps --iters 2000"
   "timeout_precision --timeout 0.01 --iters 1"
+  "timeout_precision --op accept --timeout 0.01 --iters 1"
+  "timeout_precision --op connect --timeout 0.01 --iters 1"
+  "timeout_precision --op sendall --timeout 0.01 --iters 1"
   "concurrent_1000 --iters 50")
 # Python has no batch calls.
 if(NOT BENCH MATCHES "\\.py$")

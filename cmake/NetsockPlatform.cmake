@@ -50,6 +50,8 @@ netsock_feature(HAVE_SO_DOMAIN SO_DOMAIN "sys/socket.h")
 netsock_feature(HAVE_MSG_CMSG_CLOEXEC MSG_CMSG_CLOEXEC "sys/socket.h")
 check_symbol_exists(F_DUPFD_CLOEXEC "fcntl.h" HAVE_F_DUPFD_CLOEXEC)
 netsock_feature(HAVE_SO_PEERCRED SO_PEERCRED "sys/socket.h")
+# ppoll waits in nanoseconds (POSIX only from 2024): precise timeouts.
+netsock_feature(HAVE_PPOLL ppoll "poll.h")
 if(NETSOCK_FORCE_STRERROR_R)
   set(HAVE_STRERRORDESC_NP 0)
 endif()
@@ -94,7 +96,7 @@ foreach(v HAVE_ACCEPT4 HAVE_SOCK_CLOEXEC HAVE_MSG_NOSIGNAL HAVE_EPOLL
           HAVE_STRERRORDESC_NP HAVE_GETPROTOBYNAME_R HAVE_GETSERVBYNAME_R
           HAVE_GETHOSTBYNAME_R HAVE_SO_DOMAIN HAVE_MSG_CMSG_CLOEXEC HAVE_F_DUPFD_CLOEXEC
           HAVE_SO_PEERCRED HAVE_SO_NOSIGPIPE HAVE_FUNOPEN HAVE_KQUEUE
-          HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R)
+          HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R HAVE_PPOLL)
   if(${v})
     set(${v} 1)
   else()

@@ -288,6 +288,181 @@ static void test_timeout__connect(void **state)
   assert_ns_ok(ns_close(l));
 }
 
+/* ---- short timeouts and the final stretch -------------------------------- */
+
+/* Every operation, at timeouts shorter than the kernel's tick and longer
+   than it, ends with TimeoutError and never before its timeout (the
+   lower bound is exact; the upper one only catches a wait without end). */
+static void never_early(double timeout)
+{
+  char buf[4];
+  size_t n;
+  ns_socket *c, *s, *l, *conn;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  assert_ns_ok(ns_settimeout(c, timeout));
+  double t0 = ns_test_now();
+  assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+  assert_timed_out(t0, timeout);
+
+  enum { SIZE = 8 * 1024 * 1024 };
+  char *data = calloc(1, SIZE);
+  assert_non_null(data);
+  size_t sent = 0;
+  t0 = ns_test_now();
+  assert_ns_err(ns_sendall(c, data, SIZE, 0, &sent), NS_ERR_TIMEOUT);
+  assert_timed_out(t0, timeout);
+  assert_true(sent < SIZE);
+  /* Now the buffers are full: the next sendall waits from its start. */
+  t0 = ns_test_now();
+  assert_ns_err(ns_sendall(c, data, SIZE, 0, &sent), NS_ERR_TIMEOUT);
+  assert_timed_out(t0, timeout);
+  free(data);
+
+  l = ns_test_listener(AF_INET, NULL);
+  assert_ns_ok(ns_settimeout(l, timeout));
+  t0 = ns_test_now();
+  assert_ns_err(ns_accept(l, &conn, NULL), NS_ERR_TIMEOUT);
+  assert_timed_out(t0, timeout);
+  assert_null(conn);
+
+  ns_addr addr;
+  ns_socket *fill[8], *late;
+  ns_socket *full = full_backlog_listener(&addr, fill, 8);
+  assert_ns_ok(ns_socket_create(&late, AF_INET, SOCK_STREAM, 0));
+  assert_ns_ok(ns_settimeout(late, timeout));
+  t0 = ns_test_now();
+  assert_ns_err(ns_connect(late, &addr), NS_ERR_TIMEOUT);
+  assert_timed_out(t0, timeout);
+  assert_ns_ok(ns_close(late));
+  close_all(fill);
+  assert_ns_ok(ns_close(full));
+  assert_ns_ok(ns_close(l));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+}
+
+static void test_timeout__never_early_1ms(void **state)
+{
+  (void)state;
+  never_early(0.001);
+}
+
+static void test_timeout__never_early_10ms(void **state)
+{
+  (void)state;
+  never_early(0.01);
+}
+
+static void test_timeout__never_early_120ms(void **state)
+{
+  (void)state;
+  never_early(0.12);
+}
+
+/*
+ * A timeout too short for the kernel's timer tick is still a timeout in
+ * every way the caller sees (gettimeout, getblocking, the calls complete
+ * when they can); only the descriptor is non-blocking, as for timeout 0,
+ * and it goes back to blocking with a longer timeout or none.
+ */
+static void test_timeout__short_timeouts_work(void **state)
+{
+  (void)state;
+  ns_socket *c, *s, *conn;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  int fd = ns_fileno(c);
+  assert_ns_ok(ns_settimeout(c, 0.002));
+  assert_true(ns_gettimeout(c) == 0.002);
+  assert_true(ns_getblocking(c));
+  assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+
+  /* Data already there: one call, no waiting. */
+  char buf[8];
+  size_t n;
+  assert_ns_ok(ns_sendall(s, "ping", 4, 0, NULL));
+  assert_ns_ok(ns_recv(c, buf, sizeof buf, 0, &n));
+  assert_int_equal(n, 4);
+  assert_ns_ok(ns_sendall(c, "pong", 4, 0, &n));
+  assert_int_equal(n, 4);
+  assert_ns_ok(ns_recv(s, buf, sizeof buf, 0, &n));
+  assert_int_equal(n, 4);
+  /* Nothing there: TimeoutError, not BlockingIOError. */
+  assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+  /* MSG_DONTWAIT still asks for BlockingIOError. */
+  assert_ns_err(ns_recv(c, buf, sizeof buf, MSG_DONTWAIT, &n),
+                NS_ERR_BLOCKING_IO);
+
+  /* Longer (the kernel-timer engine's descriptor blocks then, the portable
+     engine's does not), short again, then none: blocking again, and no
+     kernel timer left. */
+  assert_ns_ok(ns_settimeout(c, 5.0));
+  assert_ns_ok(ns_settimeout(c, 0.002));
+  assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+  assert_ns_ok(ns_settimeout(c, NS_TIMEOUT_NONE));
+  assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
+  struct timeval tv = {9, 9};
+  size_t len = sizeof tv;
+  assert_ns_ok(ns_getsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
+  assert_true(tv.tv_sec == 0 && tv.tv_usec == 0);
+
+  /* Sockets made with a short default timeout: new, accepted, fromfd. */
+  ns_socket *l = ns_test_listener(AF_INET, NULL);
+  ns_addr a;
+  assert_ns_ok(ns_getsockname(l, &a));
+  assert_ns_ok(ns_setdefaulttimeout(0.002));
+  ns_socket *fresh;
+  assert_ns_ok(ns_socket_create(&fresh, AF_INET, SOCK_STREAM, 0));
+  assert_true(fcntl(ns_fileno(fresh), F_GETFL) & O_NONBLOCK);
+  ns_err connected = ns_connect(fresh, &a);
+  assert_ns_ok(ns_setdefaulttimeout(1.0));
+  assert_ns_ok(ns_accept(l, &conn, NULL));
+  assert_ns_ok(ns_setdefaulttimeout(0.002));
+  ns_socket *other;
+  int dup_fd = dup(ns_fileno(s));
+  assert_true(dup_fd >= 0);
+  assert_ns_ok(ns_fromfd(&other, dup_fd));
+  assert_ns_ok(ns_setdefaulttimeout(NS_TIMEOUT_NONE));
+  assert_true(fcntl(dup_fd, F_GETFL) & O_NONBLOCK);
+  assert_true(ns_gettimeout(other) == 0.002);
+  /* A 2 ms connect over loopback completes, or times out; never hangs. */
+  if (connected != NS_OK)
+    assert_int_equal(connected, NS_ERR_TIMEOUT);
+  else
+    assert_ns_err(ns_recv(fresh, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+  assert_ns_ok(ns_close(other));
+  assert_ns_ok(ns_close(conn));
+  assert_ns_ok(ns_close(fresh));
+  assert_ns_ok(ns_close(l));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+}
+
+/* An accepted connection with a short default timeout times out on its
+   own recv: its descriptor is non-blocking from accept on. */
+static void test_timeout__accepted_short_default_times_out(void **state)
+{
+  (void)state;
+  ns_addr a;
+  ns_socket *l = ns_test_listener(AF_INET, &a);
+  ns_socket *c, *conn;
+  assert_ns_ok(ns_socket_create(&c, AF_INET, SOCK_STREAM, 0));
+  assert_ns_ok(ns_connect(c, &a));
+  assert_ns_ok(ns_setdefaulttimeout(0.003));
+  ns_err err = ns_accept(l, &conn, NULL);
+  assert_ns_ok(ns_setdefaulttimeout(NS_TIMEOUT_NONE));
+  assert_ns_ok(err);
+  assert_true(ns_gettimeout(conn) == 0.003);
+  assert_true(fcntl(ns_fileno(conn), F_GETFL) & O_NONBLOCK);
+  char buf[4];
+  size_t n;
+  double t0 = ns_test_now();
+  assert_ns_err(ns_recv(conn, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+  assert_timed_out(t0, 0.003);
+  assert_ns_ok(ns_close(conn));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(l));
+}
+
 /* ---- signals (PEP 475) ----------------------------------------------------- */
 
 static volatile sig_atomic_t alarms;
@@ -378,6 +553,33 @@ static void test_timeout__signals_do_not_extend_the_deadline(void **state)
   assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
   assert_timed_out(t0, 0.3);
   assert_ns_ok(ns_close(l));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+}
+
+/* The same with timeouts the ppoll path waits alone (short) and the
+   final stretch after the kernel's timer (long): a storm of signals
+   neither extends a deadline nor ends a call early. */
+static void test_timeout__signals_in_the_final_stretch(void **state)
+{
+  (void)state;
+  static const double timeouts[] = {0.005, 0.05};
+  ns_socket *c, *s;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  char buf[4];
+  size_t n;
+  alarm_every_10ms(true);
+  for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+    assert_ns_ok(ns_settimeout(c, timeouts[i]));
+    for (int k = 0; k < 5; k++) {
+      double t0 = ns_test_now();
+      assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_TIMEOUT);
+      assert_timed_out(t0, timeouts[i]);
+    }
+  }
+  int seen = alarms;
+  alarm_every_10ms(false);
+  assert_true(seen >= 5);
   assert_ns_ok(ns_close(c));
   assert_ns_ok(ns_close(s));
 }
@@ -503,6 +705,12 @@ int main(void)
       NS_TEST(test_timeout__sendall_total_deadline),
       NS_TEST(test_timeout__connect),
       NS_TEST(test_timeout__signals_do_not_extend_the_deadline),
+      NS_TEST(test_timeout__never_early_1ms),
+      NS_TEST(test_timeout__never_early_10ms),
+      NS_TEST(test_timeout__never_early_120ms),
+      NS_TEST(test_timeout__short_timeouts_work),
+      NS_TEST(test_timeout__accepted_short_default_times_out),
+      NS_TEST(test_timeout__signals_in_the_final_stretch),
       NS_TEST(test_timeout__sendall_under_signals),
       NS_TEST(test_timeout__connect_under_signals),
       NS_TEST(test_timeout__blocking_calls_complete_under_signals),

@@ -225,6 +225,21 @@ def sendall_large(o):
            "recv_chunk=65536")
 
 
+def listen_overflows():
+    """TcpExt ListenOverflows from /proc/net/netstat, or -1 (see
+    bench/case_connect.c)."""
+    try:
+        with open("/proc/net/netstat") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return -1
+    for names, values in zip(lines[::2], lines[1::2]):
+        if names.startswith("TcpExt:"):
+            table = dict(zip(names.split(), values.split()))
+            return int(table.get("ListenOverflows", -1))
+    return -1
+
+
 def connect_churn(o):
     iters = o.iters or 3000
     with socket.socket() as listener:
@@ -241,11 +256,13 @@ def connect_churn(o):
                 s.close()
 
         churn(100)
+        overflows = listen_overflows()
         t0 = time.perf_counter()
         churn(iters)
         t1 = time.perf_counter()
+        moved = -1 if overflows < 0 else listen_overflows() - overflows
     report("connect_churn", "sequential", (t1 - t0) / iters * 1e6, "us/conn",
-           f"connections={iters}")
+           f"connections={iters};listen_overflows={moved}")
 
 
 def udp_pps(o):
@@ -299,22 +316,66 @@ def udp_pps(o):
 
 
 def timeout_precision(o):
+    """The same four operations as bench/case_timeout.c."""
     timeout = 0.1 if o.timeout is None else o.timeout
     samples = o.iters or 4
-    client, server = tcp_pair(True)
-    client.settimeout(timeout)
-    for _ in range(samples):
+    op = o.op or "recv"
+    keep = []
+
+    def timed(call):
         t0 = time.perf_counter()
         try:
-            client.recv(1)
-            sys.exit("netsock_bench.py: data arrived on a silent socket")
+            call()
+            sys.exit(f"netsock_bench.py: {op} completed where it should "
+                     "have timed out")
         except TimeoutError:
             pass
         t1 = time.perf_counter()
-        report("timeout_precision", f"timeout={timeout:g}", (t1 - t0) * 1e3,
-               "ms")
-    client.close()
-    server.close()
+        report("timeout_precision", f"op={op};timeout={timeout:g}",
+               (t1 - t0) * 1e3, "ms")
+
+    if op == "recv":
+        client, server = tcp_pair(True)
+        keep += [client, server]
+        client.settimeout(timeout)
+        for _ in range(samples):
+            timed(lambda: client.recv(1))
+    elif op == "accept":
+        listener = socket.socket()
+        keep.append(listener)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(timeout)
+        for _ in range(samples):
+            timed(listener.accept)
+    elif op == "connect":
+        listener = socket.socket()
+        keep.append(listener)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        first = socket.create_connection(listener.getsockname())
+        keep.append(first)
+        for _ in range(samples):
+            with socket.socket() as c:
+                c.settimeout(timeout)
+                timed(lambda: c.connect(listener.getsockname()))
+    elif op == "sendall":
+        client, server = tcp_pair(False)
+        keep += [client, server]
+        data = pattern(8 << 20)[:8 << 20]
+        client.settimeout(max(timeout, 0.05))
+        try:
+            client.sendall(data)
+            sys.exit("netsock_bench.py: sendall to a silent peer completed")
+        except TimeoutError:
+            pass
+        client.settimeout(timeout)
+        for _ in range(samples):
+            timed(lambda: client.sendall(data))
+    else:
+        sys.exit("netsock_bench.py: --op is recv, accept, connect or sendall")
+    for s in keep:
+        s.close()
 
 
 def concurrent_1000(o):
@@ -386,6 +447,7 @@ def main():
     p.add_argument("--bytes", type=int, default=0)
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--timeout", default="none")
+    p.add_argument("--op", default=None)
     o = p.parse_args()
     o.timeout = None if o.timeout == "none" else float(o.timeout)
     signal.alarm(300)

@@ -31,11 +31,13 @@
  * The handle. Kept small (at most 64 bytes, asserted in socket.c): one
  * allocation per socket, nothing per call.
  *
- * With a timeout, the descriptor stays blocking and the kernel's
- * SO_RCVTIMEO/SO_SNDTIMEO enforce it, so a call that can complete costs one
- * system call. rcv_kernel_ns/snd_kernel_ns remember what the kernel holds
- * now, since a retry after EINTR shortens it to the time left; they are
- * atomics because one thread may receive while another sends.
+ * With a timeout (kernel-timer engine), a call that can complete costs one
+ * system call: the descriptor stays blocking and the kernel's
+ * SO_RCVTIMEO/SO_SNDTIMEO end a wait shortly before the deadline, ppoll
+ * the rest (unix/timeout_kernel.c). rcv_kernel_ns/snd_kernel_ns remember
+ * what the kernel holds now (encoded as timeout_kernel.c says), since a
+ * retry changes it; they are atomics because one thread may receive while
+ * another sends.
  */
 struct ns_socket {
   int fd;
@@ -216,12 +218,19 @@ static inline int ns__poll_ms(int64_t ns)
   return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
+#if NS_TIMEOUT_KERNEL_TIMERS
+/* Whether timeout t (> 0) is too short for the kernel's timer, which counts
+   in ticks: such a socket is O_NONBLOCK and waits with ppoll alone. */
+bool ns__timeout_short(int64_t t);
+#endif
+
 /* Whether a descriptor with timeout `t` is O_NONBLOCK: with kernel timers
-   only for 0; with the poll engine for every timeout but none. */
+   for 0 and for a short timeout; with the poll engine for every timeout
+   but none. */
 static inline bool ns__timeout_nonblocking(int64_t t)
 {
 #if NS_TIMEOUT_KERNEL_TIMERS
-  return t == 0;
+  return t == 0 || (t > 0 && ns__timeout_short(t));
 #else
   return t >= 0;
 #endif
@@ -245,16 +254,23 @@ static inline _Atomic int64_t *ns__kernel_slot(ns_socket *s, int which)
   return which == SO_RCVTIMEO ? &s->rcv_kernel_ns : &s->snd_kernel_ns;
 }
 
-/* Put `ns` into the kernel as SO_RCVTIMEO or SO_SNDTIMEO, and remember it. */
+/* Put exactly `ns` (0: no timer) into the kernel as SO_RCVTIMEO or
+   SO_SNDTIMEO, and remember it. */
 ns_err ns__sync_kernel_timeout(ns_socket *s, int which, int64_t ns,
                                const char *op);
 
+/* Put the timer a call with timeout t starts with into the kernel (none
+   for t <= 0), and remember it: the slot then holds t. */
+ns_err ns__arm_kernel_timeout(ns_socket *s, int which, int64_t t,
+                              const char *op);
+
 /*
  * Start a call that may block: take the deadline, and put the socket's
- * full timeout back into the kernel if a retry had shortened it. `which`
+ * starting timer back into the kernel if a retry had changed it. `which`
  * is SO_RCVTIMEO or SO_SNDTIMEO. Inline: with no timeout it costs a
- * compare, with one a clock read and a compare; a system call only after
- * a retry had shortened the kernel's timer.
+ * compare, with one a clock read and a compare (the slot holds t when the
+ * kernel holds t's starting timer); a system call only after a retry had
+ * changed the kernel's timer.
  */
 static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
                                     const char *op)
@@ -264,11 +280,22 @@ static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
     dl->at_ns = 0;
     return NS_OK;
   }
-  dl->at_ns = ns__now_ns() + t;
-  if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) ==
-      t)
-    return NS_OK;
-  return ns__sync_kernel_timeout(s, which, t, op);
+  /* The timer first, the clock after: then nothing needs keeping across
+     the clock read, and a deadline taken a setsockopt later (only after a
+     retry) is late by microseconds, never early. t waits in the deadline
+     itself, read back through a volatile access: held in a register
+     across the read instead, it would make every call, timed or not, save
+     and restore one. */
+  dl->at_ns = t;
+  if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) !=
+      t) {
+    ns_err err = ns__arm_kernel_timeout(s, which, t, op);
+    if (err)
+      return err;
+  }
+  int64_t now = ns__now_ns();
+  *(volatile int64_t *)&dl->at_ns += now;
+  return NS_OK;
 }
 #else
 /* Start a call that may block: take the deadline (none without a
@@ -301,7 +328,27 @@ ns_err ns__call_retry(ns_socket *s, ns__deadline *dl, int which, int flags,
 ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
                          const char *op);
 
-/* Wait until fd is ready for `events` (poll(2)) or the deadline passes. */
+/*
+ * Flags for the next attempt of a send that may go on in part (sendall),
+ * after ns__call_retry or ns__call_continue: MSG_DONTWAIT in the final
+ * stretch of a timed call on a blocking descriptor, where a send that
+ * waited for room would be ended only by the kernel's coarse timer; the
+ * EAGAIN it gets instead sends the call back to ppoll.
+ */
+#if NS_TIMEOUT_KERNEL_TIMERS
+int ns__send_retry_flags(const ns_socket *s, const ns__deadline *dl);
+#else
+static inline int ns__send_retry_flags(const ns_socket *s,
+                                       const ns__deadline *dl)
+{
+  (void)s;
+  (void)dl;
+  return 0; /* the descriptor of a timed call never waits */
+}
+#endif
+
+/* Wait until fd is ready for `events` (ppoll(2) where there is one, else
+   poll(2)) or the deadline passes. */
 ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,
                    const char *op);
 

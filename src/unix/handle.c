@@ -89,7 +89,7 @@ ns_err ns_fromfd(ns_socket **out, int fd)
   /* The descriptor's own mode wins over the default: a non-blocking one
      stays so, as SOCK_NONBLOCK does for a new socket. */
   int64_t timeout = (flags & O_NONBLOCK) ? 0 : ns__default_timeout_ns();
-  if (timeout == 0 && !(flags & O_NONBLOCK) &&
+  if (ns__timeout_nonblocking(timeout) && !(flags & O_NONBLOCK) &&
       fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
     return ns__fail_errno("fromfd", errno);
   /* Timers other code left would cut blocking calls short: clear them. */

@@ -10,13 +10,32 @@
 
 #include "internal.h"
 
+/* One poll of fd for `events` until the deadline (none: at_ns 0). ppoll
+   takes the wait in nanoseconds, so a wait ends within the kernel's timer
+   slack of its deadline; poll's milliseconds, rounded up so as never to
+   end early, can add most of a millisecond. */
+static int poll_until(int fd, short events, const ns__deadline *dl)
+{
+  struct pollfd p = {fd, events, 0};
+#if HAVE_PPOLL
+  if (!dl->at_ns)
+    return ppoll(&p, 1, NULL, NULL);
+  int64_t left = dl->at_ns - ns__now_ns();
+  if (left < 0)
+    left = 0;
+  struct timespec ts = {(time_t)(left / 1000000000), (long)(left % 1000000000)};
+  return ppoll(&p, 1, &ts, NULL);
+#else
+  int ms = dl->at_ns ? ns__poll_ms(dl->at_ns - ns__now_ns()) : -1;
+  return poll(&p, 1, ms);
+#endif
+}
+
 ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,
                    const char *op)
 {
   for (;;) {
-    int ms = dl->at_ns ? ns__poll_ms(dl->at_ns - ns__now_ns()) : -1;
-    struct pollfd p = {fd, events, 0};
-    int n = poll(&p, 1, ms);
+    int n = poll_until(fd, events, dl);
     if (n > 0)
       return NS_OK;
     if (n == 0) {
