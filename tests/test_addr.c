@@ -99,7 +99,7 @@ static void test_addr__inet_bad_host(void **state)
     /* ... and an operation given it fails as the constructor did. */
     assert_ns_err(ns_bind(s, &a), NS_ERR_GAIERROR);
     assert_int_equal(ns_error_last_errno(), EAI_NONAME);
-    assert_last_message("[Errno -2] Name or service not known");
+    assert_last_gai_error(EAI_NONAME);
   }
   assert_ns_ok(ns_close(s));
   assert_ns_err(ns_addr_inet(NULL, "127.0.0.1", 80), NS_ERR_VALUE);
@@ -145,7 +145,7 @@ static void test_addr__inet6(void **state)
     assert_ns_err(ns_connect(s, &a), NS_ERR_GAIERROR);
     assert_int_equal(ns_error_last_errno(), EAI_NONAME);
     assert_string_equal(ns_error_last_operation(), "connect");
-    assert_last_message("[Errno -2] Name or service not known");
+    assert_last_gai_error(EAI_NONAME);
   }
   assert_ns_ok(ns_close(s));
 }
