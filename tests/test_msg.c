@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 typedef NS_CMSG_STORAGE(CMSG_SPACE(sizeof(int) * 8) +
                         CMSG_SPACE(sizeof(struct ucred)) +
@@ -198,8 +198,9 @@ static void test_msg__cmsg_hand_built_buffers(void **state)
   /* A `prev` inside the buffer that is no header ends the walk. */
   const struct cmsghdr *first = ns_cmsg_next(&b, NULL);
   assert_non_null(first);
-  assert_null(ns_cmsg_next(&b, (const struct cmsghdr *)(const void *)(
-                                   (const unsigned char *)first + 1)));
+  assert_null(ns_cmsg_next(
+      &b, (const struct cmsghdr *)(const void *)((const unsigned char *)first +
+                                                 1)));
 
   static const long fractions[][2] = {
       {1, LONG_MAX}, {1, -1}, {1, 1000000}, {LONG_MIN, LONG_MAX / 999}};
@@ -302,8 +303,7 @@ static void test_msg__cmsg_walk_rejects_bad_lengths(void **state)
   assert_ns_ok(ns_cmsg_buf_init(&b, &store, sizeof store));
   assert_ns_ok(ns_cmsg_add(&b, IPPROTO_IP, IP_PKTINFO, "abc", 3));
   ns_pktinfo pi;
-  assert_ns_err(ns_cmsg_get_pktinfo(ns_cmsg_next(&b, NULL), &pi),
-                NS_ERR_VALUE);
+  assert_ns_err(ns_cmsg_get_pktinfo(ns_cmsg_next(&b, NULL), &pi), NS_ERR_VALUE);
   assert_last_message("IP_PKTINFO control message has the wrong length");
   assert_ns_err(ns_cmsg_get_pktinfo(NULL, &pi), NS_ERR_VALUE);
   assert_last_message("control message or out-parameter is NULL");
@@ -602,8 +602,8 @@ static void test_msg__send_recv_fds_dgram_with_address(void **state)
   int mflags;
   ns_addr from;
   char buf[4];
-  assert_ns_ok(ns_recv_fds(rx, buf, sizeof buf, &fd, 1, 0, &n, &nfds,
-                           &mflags, &from));
+  assert_ns_ok(
+      ns_recv_fds(rx, buf, sizeof buf, &fd, 1, 0, &n, &nfds, &mflags, &from));
   assert_int_equal(n, 0);
   assert_int_equal(nfds, 1);
   assert_true(ns_addr_equal(&from, &tx_addr));
@@ -755,9 +755,9 @@ static void test_msg__fd_passing_failures(void **state)
 
   assert_ns_err(ns_send_fds(NULL, "x", 1, fds, 1, 0, NULL, &n), NS_ERR_OS);
   assert_last_os_error(EBADF);
-  assert_ns_err(ns_send_fds(a, "x", 1, fds, NS_FDS_PER_MSG_LIMIT + 1, 0, NULL,
-                            &n),
-                NS_ERR_OS);
+  assert_ns_err(
+      ns_send_fds(a, "x", 1, fds, NS_FDS_PER_MSG_LIMIT + 1, 0, NULL, &n),
+      NS_ERR_OS);
   assert_last_os_error(EINVAL);
   assert_ns_err(ns_send_fds(a, "x", 1, NULL, 1, 0, NULL, &n), NS_ERR_VALUE);
   assert_last_message("descriptor array is NULL with a non-zero count");
@@ -791,9 +791,8 @@ static void test_msg__fd_passing_failures(void **state)
     close(got[i]);
   free(got);
 
-  assert_ns_err(
-      ns_recv_fds(NULL, buf, 4, fds, 1, 0, &n, &nfds, &mflags, NULL),
-      NS_ERR_OS);
+  assert_ns_err(ns_recv_fds(NULL, buf, 4, fds, 1, 0, &n, &nfds, &mflags, NULL),
+                NS_ERR_OS);
   assert_last_os_error(EBADF);
   assert_ns_err(ns_recv_fds(b, buf, 4, NULL, 1, 0, &n, &nfds, &mflags, NULL),
                 NS_ERR_VALUE);
@@ -1093,7 +1092,7 @@ static void test_msg__timestamps(void **state)
   check_timestamp(SO_TIMESTAMPNS);
 }
 
-/* ---- the error queue ------------------------------------------------------- */
+/* ---- the error queue ----------------------------------------------------- */
 
 /* CPU seconds this thread has used. */
 static double thread_cpu(void)
@@ -1150,7 +1149,7 @@ static void test_msg__errqueue_with_timeout(void **state)
   assert_ns_ok(ns_close(u));
 }
 
-/* ---- the exec helper ------------------------------------------------------ */
+/* ---- the exec helper ----------------------------------------------------- */
 
 static int check_closed_main(int argc, char **argv)
 {
@@ -1197,8 +1196,7 @@ static void test_msg__null_byte_counts(void **state)
   close(fds[0]);
   close(pipefd[0]);
   close(pipefd[1]);
-  assert_ns_err(ns_recvmsg(b, &in, 1, NULL, 0, NULL, NULL, NULL),
-                NS_ERR_VALUE);
+  assert_ns_err(ns_recvmsg(b, &in, 1, NULL, 0, NULL, NULL, NULL), NS_ERR_VALUE);
   assert_ns_ok(ns_close(a));
   assert_ns_ok(ns_close(b));
 }

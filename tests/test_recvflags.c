@@ -50,7 +50,7 @@ static void *send_pattern(void *arg)
   return NULL;
 }
 
-/* ---- MSG_PEEK ------------------------------------------------------------- */
+/* ---- MSG_PEEK ------------------------------------------------------------ */
 
 static void test_recvflags__peek_stream(void **state)
 {
@@ -109,7 +109,7 @@ static void test_recvflags__peek_datagram(void **state)
   assert_ns_ok(ns_close(tx));
 }
 
-/* ---- MSG_WAITALL ---------------------------------------------------------- */
+/* ---- MSG_WAITALL --------------------------------------------------------- */
 
 static void test_recvflags__waitall(void **state)
 {
@@ -146,7 +146,7 @@ static void test_recvflags__waitall(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* ---- MSG_DONTWAIT ---------------------------------------------------------- */
+/* ---- MSG_DONTWAIT -------------------------------------------------------- */
 
 static void test_recvflags__dontwait(void **state)
 {
@@ -179,7 +179,7 @@ static void test_recvflags__dontwait(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* ---- recv_exact ------------------------------------------------------------ */
+/* ---- recv_exact ---------------------------------------------------------- */
 
 static void test_recvflags__recv_exact(void **state)
 {

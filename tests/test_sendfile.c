@@ -20,7 +20,7 @@
 
 enum { MIB = 1 << 20 };
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 /* The bytes every file here holds: position-dependent, not periodic in
    any power of two. */
@@ -141,7 +141,7 @@ static void receiver_join(receiver *r)
   assert_ns_ok(r->err);
 }
 
-/* ---- zero-copy ------------------------------------------------------------- */
+/* ---- zero-copy ----------------------------------------------------------- */
 
 static void test_sendfile__64mib_checksummed(void **state)
 {
@@ -257,7 +257,7 @@ static void test_sendfile__offsets_past_2gib(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* ---- the read-and-send path ------------------------------------------------ */
+/* ---- the read-and-send path ---------------------------------------------- */
 
 typedef struct pipe_writer {
   int fd;
@@ -271,8 +271,8 @@ static void *write_pipe(void *arg)
   unsigned char chunk[10007];
   uint64_t off = 0;
   while (off < w->size) {
-    size_t k = w->size - off < sizeof chunk ? (size_t)(w->size - off)
-                                            : sizeof chunk;
+    size_t k =
+        w->size - off < sizeof chunk ? (size_t)(w->size - off) : sizeof chunk;
     for (size_t i = 0; i < k; i++)
       chunk[i] = byte_at(off + i);
     ssize_t n = write(w->fd, chunk, k);
@@ -346,7 +346,7 @@ static void test_sendfile__datagram_socket(void **state)
   assert_ns_ok(ns_close(b));
 }
 
-/* ---- failures -------------------------------------------------------------- */
+/* ---- failures ------------------------------------------------------------ */
 
 static void test_sendfile__bad_arguments(void **state)
 {

@@ -141,10 +141,10 @@ typedef struct ns__new_socket {
 ns__new_socket ns__new_socket_of(int type);
 
 /* Wrap a descriptor the library owns in a handle; closes fd on failure. */
-ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
-                       int proto, int64_t timeout_ns, const char *op);
+ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type, int proto,
+                       int64_t timeout_ns, const char *op);
 
-/* ---- addr.c --------------------------------------------------------------- */
+/* ---- addr.c -------------------------------------------------------------- */
 
 /* Give an address its family and length (and, on BSD layouts, sa_len),
    once its other fields are set. */
@@ -168,7 +168,7 @@ static inline ns_err ns__addr_check(const ns_addr *addr, const char *op)
   return addr && addr->len ? NS_OK : ns__addr_explain(addr, op);
 }
 
-/* ---- resolve.c ------------------------------------------------------------ */
+/* ---- resolve.c ----------------------------------------------------------- */
 
 /* Resolve a host name for one family into *out, keeping out's port. */
 ns_err ns__resolve_host(ns_addr *out, int family, const char *host,
@@ -191,7 +191,7 @@ ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
 const ns_addrinfo *ns__lookup_list(const ns__lookup *l);
 void ns__lookup_release(ns__lookup *l);
 
-/* ---- timeout.c ------------------------------------------------------------- */
+/* ---- timeout.c ----------------------------------------------------------- */
 
 /* The deadline of one call: 0 when the socket has no timeout. */
 typedef struct ns__deadline {

@@ -106,8 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   if (family == AF_INET) {
     char h[NI_MAXHOST];
-    FUZZ_CHECK(ns_getnameinfo(&a, NI_NUMERICHOST | NI_NUMERICSERV, h,
-                              sizeof h, NULL, 0) == NS_OK);
+    FUZZ_CHECK(ns_getnameinfo(&a, NI_NUMERICHOST | NI_NUMERICSERV, h, sizeof h,
+                              NULL, 0) == NS_OK);
     FUZZ_CHECK(strcmp(h, host) == 0);
   }
   return 0;
