@@ -1149,6 +1149,36 @@ static void test_msg__errqueue_with_timeout(void **state)
   assert_ns_ok(ns_close(u));
 }
 
+/* The byte count is optional on the error queue too: an entry read with
+   a NULL count is returned, not written through the NULL. */
+static void test_msg__errqueue_count_optional(void **state)
+{
+  (void)state;
+  ns_socket *u, *gone;
+  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
+  ns_addr a = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(u, &a));
+  assert_ns_ok(ns_setsockopt_int(u, IPPROTO_IP, IP_RECVERR, 1));
+  ns_addr closed = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_socket_create(&gone, AF_INET, SOCK_DGRAM, 0));
+  assert_ns_ok(ns_bind(gone, &closed));
+  assert_ns_ok(ns_getsockname(gone, &closed));
+  assert_ns_ok(ns_close(gone));
+  assert_ns_ok(ns_sendto(u, "x", 1, 0, &closed, NULL));
+  /* The ICMP error is queued asynchronously: wait for it, bounded. */
+  assert_ns_ok(ns_settimeout(u, 5.0));
+  char buf[64], ctl[256];
+  struct iovec iov = {buf, sizeof buf};
+  ns_cmsg_buf control;
+  assert_ns_ok(ns_cmsg_buf_init(&control, ctl, sizeof ctl));
+  int mflags = 0;
+  assert_ns_ok(
+      ns_recvmsg(u, &iov, 1, &control, MSG_ERRQUEUE, NULL, &mflags, NULL));
+  assert_true(mflags & MSG_ERRQUEUE);
+  assert_true(control.len > 0);
+  assert_ns_ok(ns_close(u));
+}
+
 /* ---- the exec helper ----------------------------------------------------- */
 
 static int check_closed_main(int argc, char **argv)
@@ -1232,6 +1262,7 @@ int main(int argc, char **argv)
       NS_TEST(test_msg__pktinfo_ipv6),
       NS_TEST(test_msg__timestamps),
       NS_TEST(test_msg__errqueue_with_timeout),
+      NS_TEST(test_msg__errqueue_count_optional),
       NS_TEST(test_msg__null_byte_counts),
   };
   return cmocka_run_group_tests_name("msg", tests, NULL, NULL);

@@ -555,7 +555,7 @@ static ns_err format_checked(const ns_addr *addr, char *buf, size_t size,
   ns_err err = format_into(addr, &t, with_port, op);
   if (err)
     return err;
-  if (t.overflow || t.len + 1 > size)
+  if (t.overflow || t.len >= size)
     return ns__fail_fmt(NS_ERR_OVERFLOW, op,
                         "buffer too small: the address needs %zu bytes",
                         t.len + 1);

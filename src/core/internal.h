@@ -125,6 +125,28 @@ ns_err ns__fail_replay(ns_err code, const char *op, int sys_errno,
    (ns_error_last_address); any later failure forgets it. */
 void ns__fail_at_address(const ns_addr *addr);
 
+#if defined(__clang_analyzer__) && !defined(NS__DEFINING_FAILURES)
+/*
+ * For the static analyser only, which reads one file at a time: a failure
+ * recorded is never NS_OK, so the paths on which a caller would carry on
+ * after one do not exist. Compilers see the plain calls.
+ */
+static inline ns_err ns__failed(ns_err code)
+{
+  if (code == NS_OK)
+    __builtin_unreachable();
+  return code;
+}
+#define ns__fail_errno(...) ns__failed(ns__fail_errno(__VA_ARGS__))
+#define ns__fail_msg(...) ns__failed(ns__fail_msg(__VA_ARGS__))
+#define ns__fail_gai(...) ns__failed(ns__fail_gai(__VA_ARGS__))
+#define ns__fail_herror(...) ns__failed(ns__fail_herror(__VA_ARGS__))
+#define ns__fail_timeout(...) ns__failed(ns__fail_timeout(__VA_ARGS__))
+#define ns__fail_null(...) ns__failed(ns__fail_null(__VA_ARGS__))
+#define ns__fail_fmt(...) ns__failed(ns__fail_fmt(__VA_ARGS__))
+#define ns__fail_errno_fmt(...) ns__failed(ns__fail_errno_fmt(__VA_ARGS__))
+#endif
+
 /* ---- socket.c ------------------------------------------------------------ */
 
 /*

@@ -543,7 +543,8 @@ static ns_err recv_errqueue(ns_socket *s, struct msghdr *m, socklen_t namecap,
     ssize_t n = recvmsg(s->fd, m, flags | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     if (n >= 0) {
       m->msg_flags &= ~MSG_CMSG_CLOEXEC;
-      *received_out = (size_t)n;
+      if (received_out)
+        *received_out = (size_t)n;
       return NS_OK;
     }
     int e = errno;
@@ -660,12 +661,11 @@ ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len, const int *fds,
     return ns__fail_errno(op, EINVAL);
   NS_CMSG_STORAGE(CMSG_SPACE(sizeof(int) * NS_FDS_PER_MSG_LIMIT)) store;
   ns_cmsg_buf control;
-  ns_cmsg_buf_init(&control, &store, sizeof store);
-  if (nfds) {
-    ns_err err = ns_cmsg_add_fds(&control, fds, nfds);
-    if (err)
-      return err;
-  }
+  ns_err err = ns_cmsg_buf_init(&control, &store, sizeof store);
+  if (!err && nfds)
+    err = ns_cmsg_add_fds(&control, fds, nfds);
+  if (err)
+    return err;
   struct iovec iov = {(void *)buf, len};
   return send_msg(s, &iov, 1, &control, flags, addr, sent_out, op);
 }
