@@ -66,6 +66,7 @@ NS_BEGIN_DECL
 /** An error code: NS_OK, or one Python exception class. */
 typedef enum ns_err {
   NS_OK = 0,
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): `code` is an enumerator name */
 #define NS_ERR_ENUM_ROW(code, value, parent, name) code = value,
   NS_ERROR_CLASSES(NS_ERR_ENUM_ROW)
 #undef NS_ERR_ENUM_ROW

@@ -34,10 +34,11 @@
  */
 
 #if HAVE_LINUX_SENDFILE
-/* Errors with which sendfile(2) says "not for this file": copy instead. */
+/* Errors with which sendfile(2) says "not for this file": copy instead.
+   (ENOTSUP is EOPNOTSUPP on Linux, the only system with this sendfile.) */
 static bool zero_copy_refused(int err)
 {
-  return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP || err == ENOTSUP;
+  return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP;
 }
 
 /*
