@@ -109,6 +109,9 @@ static void *serve(void *arg)
               ns_setsockopt_int(s, SOL_SOCKET, SO_SNDBUF, 8192) ||
               ns_poller_register(p, s, NS_EVENT_READ, c)) {
             sv->failure = "server: accept failed";
+            free(c);
+            if (!err)
+              ns_close(s);
             break;
           }
           c->s = s;

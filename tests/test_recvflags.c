@@ -309,7 +309,7 @@ static int recv_exact_under_signals(void)
   if (feeder == 0) {
     for (int i = 0; i < 20; i++) {
       size_t n;
-      struct timespec pause = {0, 5 * 1000 * 1000};
+      struct timespec pause = {0, 5L * 1000 * 1000};
       nanosleep(&pause, NULL);
       if (ns_sendall(c, "0123456789", 10, 0, &n))
         _exit(1);

@@ -186,7 +186,7 @@ static void test_sendfile__offset_and_count(void **state)
 
   /* A count past the end sends the rest. */
   receiver_start(&r, s, size - 5000);
-  assert_ns_ok(ns_sendfile(c, fd, 5000, 10 * MIB, &sent));
+  assert_ns_ok(ns_sendfile(c, fd, 5000, (size_t)10 * MIB, &sent));
   receiver_join(&r);
   assert_int_equal(sent, size - 5000);
   assert_int_equal(r.sum, pattern_sum(5000, size - 5000));
@@ -454,7 +454,7 @@ static int broken_pipe_child(bool preblocked)
   signal(SIGPIPE, SIG_DFL);
   if (preblocked)
     sigprocmask(SIG_BLOCK, &pipe_set, NULL);
-  int fd = memfile(8 * MIB);
+  int fd = memfile((uint64_t)8 * MIB);
   ns_socket *c, *s;
   ns_test_tcp_pair(AF_INET, &c, &s);
   ns_close(s);

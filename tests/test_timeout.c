@@ -625,7 +625,7 @@ static void test_timeout__blocking_calls_complete_under_signals(void **state)
     size_t n;
     if (ns_recv(s, req, 1, 0, &n) != NS_OK || n != 1)
       _exit(1);
-    struct timespec delay = {0, 200 * 1000 * 1000};
+    struct timespec delay = {0, 200L * 1000 * 1000};
     nanosleep(&delay, NULL);
     _exit(ns_sendall(s, "late", 4, 0, NULL) == NS_OK ? 0 : 2);
   }
@@ -671,7 +671,7 @@ static void test_timeout__accept_emfile_keeps_the_connection(void **state)
       used++;
     if (used == 64 || ns_accept(l, &conn, NULL) != NS_ERR_OS ||
         ns_error_last_errno() != EMFILE || conn != NULL ||
-        strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)))
+        strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) != 0)
       _exit(12);
     while (used > 0)
       close(spare[--used]);

@@ -281,7 +281,7 @@ static void check_send(world *w, input *in, bool all)
   size_t k = next_bytes(in, next_len(in), &d);
   queue *q = &w->to_peer;
   if (q->len + k > MAX_BYTES || q->n_msgs == MAX_MSGS ||
-      q->writes >= MAX_MSGS * 4 || (!w->dgram && k == 0))
+      q->writes >= (size_t)MAX_MSGS * 4 || (!w->dgram && k == 0))
     return;
   uint8_t *buf = exact_buf(k);
   memcpy(buf, d, k);
@@ -336,7 +336,7 @@ static bool peer_write(world *w, input *in)
   size_t k = next_bytes(in, next_len(in), &d);
   queue *q = &w->to_us;
   if (peer_gone(w) || w->peer_shut || q->len + k > MAX_BYTES ||
-      q->n_msgs == MAX_MSGS || q->writes >= MAX_MSGS * 4 ||
+      q->n_msgs == MAX_MSGS || q->writes >= (size_t)MAX_MSGS * 4 ||
       (!w->dgram && k == 0))
     return true;
   ssize_t n = send(w->peer, d, k, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -436,9 +436,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       peer_read(&w, next_len(&in));
       break;
     case 11:
-      if (w.dgram || w.us_shut)
-        check_makefile(&w);
-      else if (next_byte(&in) & 1)
+      /* A shut or datagram pair reads; a stream pair reads or shuts. */
+      if (w.dgram || w.us_shut || (next_byte(&in) & 1))
         check_makefile(&w);
       else {
         FUZZ_CHECK(ns_shutdown(w.us, SHUT_WR) == NS_OK);
