@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Layout and lint: clang-format (.clang-format) and clang-tidy (.clang-tidy)
-# over the C sources and headers of src/, include/, examples/ and tests/.
+# over the C sources and headers of src/, include/, examples/ and tests/,
+# and of libnetsock-tls (tls/).
 #
 #   .ci/lint.sh [BUILD_DIR]      (default: build, from `cmake --preset default`)
 #
@@ -32,7 +33,7 @@ need() {
 # The files: what git tracks, so that build trees and scratch files are
 # never linted.
 files=$(git ls-files -- 'src/*.c' 'src/*.h' 'include/*.h' 'examples/*.c' \
-          'tests/*.c' 'tests/*.h' 'tests/*.cpp')
+          'tests/*.c' 'tests/*.h' 'tests/*.cpp' 'tls/*.c' 'tls/*.h')
 status=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/netsock-lint.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -41,9 +41,9 @@ void hosts_sandbox_run(const char *hosts, hosts_sandbox_fn fn, void *arg);
 #define SB_CHECK(cond)                                                         \
   do {                                                                         \
     if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n  last error: %s: %s\n",     \
-              __FILE__, __LINE__, #cond,                                       \
-              ns_error_name(ns_error_last_code()), ns_error_last_message());   \
+      fprintf(stderr, "%s:%d: check failed: %s\n  last error: %s: %s\n",       \
+              __FILE__, __LINE__, #cond, ns_error_name(ns_error_last_code()),  \
+              ns_error_last_message());                                        \
       return 1;                                                                \
     }                                                                          \
   } while (0)
@@ -52,7 +52,7 @@ void hosts_sandbox_run(const char *hosts, hosts_sandbox_fn fn, void *arg);
   do {                                                                         \
     const char *got_ = (got), *want_ = (want);                                 \
     if (strcmp(got_, want_) != 0) {                                            \
-      fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,     \
+      fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,      \
               __LINE__, #got, got_, want_);                                    \
       return 1;                                                                \
     }                                                                          \

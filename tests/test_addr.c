@@ -137,8 +137,7 @@ static void test_addr__inet6(void **state)
   assert_ns_ok(ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0));
   for (size_t i = 0; i < sizeof not_numeric / sizeof not_numeric[0]; i++) {
     assert_ns_ok(ns_addr_inet6(&a, "::1", 9, 0, 0));
-    assert_ns_err(ns_addr_inet6(&a, not_numeric[i], 80, 0, 0),
-                  NS_ERR_GAIERROR);
+    assert_ns_err(ns_addr_inet6(&a, not_numeric[i], 80, 0, 0), NS_ERR_GAIERROR);
     assert_int_equal(ns_error_last_errno(), EAI_NONAME);
     assert_int_equal(ns_addr_family(&a), AF_UNSPEC);
     assert_int_equal(a.len, 0);
@@ -416,8 +415,8 @@ static void test_addr__parse_n_reads_only_len_bytes(void **state)
   (void)state;
   ns_addr a;
   char text[NS_ADDR_STRLEN];
-  const char buf[] = {'1', '0', '.', '0', '.', '0', '.', '1', ':', '8',
-                      '0', '9', '9'}; /* no NUL */
+  const char buf[] = {'1', '0', '.', '0', '.', '0', '.',
+                      '1', ':', '8', '0', '9', '9'}; /* no NUL */
   assert_ns_ok(ns_addr_parse_n(&a, buf, 11));
   assert_ns_ok(ns_addr_format(&a, text, sizeof text));
   assert_string_equal(text, "10.0.0.1:80");
@@ -498,8 +497,8 @@ static void test_addr__from_sockaddr(void **state)
   assert_ns_err(ns_addr_from_sockaddr(&a, (struct sockaddr *)&in6, 20),
                 NS_ERR_VALUE);
   struct sockaddr_un un = {.sun_family = AF_UNIX};
-  assert_ns_ok(ns_addr_from_sockaddr(&a, (struct sockaddr *)&un,
-                                     sizeof(sa_family_t)));
+  assert_ns_ok(
+      ns_addr_from_sockaddr(&a, (struct sockaddr *)&un, sizeof(sa_family_t)));
   char text[8];
   assert_ns_ok(ns_addr_format(&a, text, sizeof text));
   assert_string_equal(text, ""); /* unnamed, as Python's '' */
@@ -538,7 +537,7 @@ static void test_addr__equal(void **state)
   assert_int_equal(ns_addr_port(NULL), -1);
 }
 
-/* ---- the sockaddr header on both layouts ----------------------------------- */
+/* ---- the sockaddr header on both layouts --------------------------------- */
 
 /*
  * core/sockaddr.h reads and writes the header of a sockaddr on the Linux

@@ -657,8 +657,7 @@ static int sandboxed_slow_lookups_bounded(void *arg)
 static void test_create__sandbox_slow_lookups_bounded(void **state)
 {
   (void)state;
-  hosts_sandbox_run_in(&slow_dns_sandbox, sandboxed_slow_lookups_bounded,
-                       NULL);
+  hosts_sandbox_run_in(&slow_dns_sandbox, sandboxed_slow_lookups_bounded, NULL);
 }
 
 static void *connect_slow_name(void *arg)
@@ -710,8 +709,7 @@ static void test_create__sandbox_cancel_during_lookup(void **state)
                 "on this C library yet\n");
   skip();
 #endif
-  hosts_sandbox_run_in(&slow_dns_sandbox, sandboxed_cancel_during_lookup,
-                       NULL);
+  hosts_sandbox_run_in(&slow_dns_sandbox, sandboxed_cancel_during_lookup, NULL);
 }
 
 /* ---- cancellation and thread limits ------------------------------------- */
@@ -945,9 +943,8 @@ static void test_create__has_ipv6_without_descriptors(void **state)
     rl.rlim_cur = 0;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
       _exit(2);
-    bool ok =
-        ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
-        strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) == 0;
+    bool ok = ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
+              strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) == 0;
     ns_error_clear();
     ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;
     _exit(ok ? 0 : 1);

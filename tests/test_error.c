@@ -73,8 +73,7 @@ static void test_error__hierarchy_is_pythons(void **state)
   for (int c = NS_ERR_OS; c <= NS_ERR_MEMORY; c++) {
     bool want = c == NS_ERR_CONNECTION || c == NS_ERR_BROKEN_PIPE ||
                 c == NS_ERR_CONNECTION_ABORTED ||
-                c == NS_ERR_CONNECTION_REFUSED ||
-                c == NS_ERR_CONNECTION_RESET;
+                c == NS_ERR_CONNECTION_REFUSED || c == NS_ERR_CONNECTION_RESET;
     assert_int_equal(ns_error_is((ns_err)c, NS_ERR_CONNECTION), want);
   }
   /* ValueError, OverflowError and MemoryError are not OSErrors. */
@@ -123,7 +122,7 @@ static void test_error__errno_table_matches_python(void **state)
     subclassed += want != NS_ERR_OS;
   }
   fclose(f);
-  assert_true(rows >= 100);     /* the whole table was read */
+  assert_true(rows >= 100);         /* the whole table was read */
   assert_int_equal(subclassed, 18); /* PEP 3151's subclassed errnos */
   /* Values Python has no name for are plain OSErrors; 0 is success. */
   assert_int_equal(ns_error_from_errno(0), NS_OK);
@@ -188,7 +187,7 @@ static void test_error__winerror_exported(void **state)
   assert_int_equal(ns_error_last_winerror(), 0);
 }
 
-/* ---- per-thread detail ---------------------------------------------------- */
+/* ---- per-thread detail --------------------------------------------------- */
 
 enum { THREADS = 8, ROUNDS = 200 };
 
@@ -387,7 +386,7 @@ static void test_error__print_to_stderr(void **state)
                            "\n");
 }
 
-/* ---- the SSL classes (1.1) ------------------------------------------------ */
+/* ---- the SSL classes (1.1) ----------------------------------------------- */
 
 /* Their values follow the 1.0 table and are fixed like it. */
 static void test_error__ssl_values_are_fixed(void **state)
@@ -448,8 +447,8 @@ static void test_error__set_records_a_failure(void **state)
 {
   (void)state;
   ns_error_clear();
-  assert_int_equal(ns_error_set(NS_ERR_SSL_CERT_VERIFICATION, "do_handshake",
-                                1, "[SSL: CERTIFICATE_VERIFY_FAILED] x"),
+  assert_int_equal(ns_error_set(NS_ERR_SSL_CERT_VERIFICATION, "do_handshake", 1,
+                                "[SSL: CERTIFICATE_VERIFY_FAILED] x"),
                    NS_ERR_SSL_CERT_VERIFICATION);
   assert_int_equal(ns_error_last_code(), NS_ERR_SSL_CERT_VERIFICATION);
   assert_int_equal(ns_error_last_errno(), 1);

@@ -419,8 +419,8 @@ static void test_handle__makefile_keeps_its_timeout(void **state)
   errno = 0;
   bool failed = false;
   for (int i = 0; i < 1000 && !failed; i++)
-    failed = fwrite(chunk, 1, sizeof chunk, w) != sizeof chunk ||
-             fflush(w) != 0;
+    failed =
+        fwrite(chunk, 1, sizeof chunk, w) != sizeof chunk || fflush(w) != 0;
   assert_true(failed);
   assert_int_equal(errno, ETIMEDOUT);
   fclose(w);
@@ -447,8 +447,8 @@ static void test_handle__makefile_no_sigpipe(void **state)
     int failed = 0;
     static char chunk[65536];
     for (int i = 0; i < 200 && !failed; i++)
-      failed = fwrite(chunk, 1, sizeof chunk, w) != sizeof chunk ||
-               fflush(w) != 0;
+      failed =
+          fwrite(chunk, 1, sizeof chunk, w) != sizeof chunk || fflush(w) != 0;
     bool broken = errno == EPIPE || errno == ECONNRESET;
     fclose(w);
     ns_close(c);

@@ -152,8 +152,7 @@ static void test_io__connected_udp_refused(void **state)
   size_t n;
   char buf[8];
   assert_ns_ok(ns_send(u, "x", 1, 0, &n));
-  assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n),
-                NS_ERR_CONNECTION_REFUSED);
+  assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_REFUSED);
   assert_last_os_error(ECONNREFUSED);
   assert_ns_ok(ns_close(u));
 }
@@ -193,8 +192,7 @@ static void test_io__recvfrom_failure_empties_address(void **state)
   char b[8];
   size_t n;
   assert_ns_ok(ns_addr_inet(&from, "127.0.0.1", 9));
-  assert_ns_err(ns_recvfrom(u, b, sizeof b, 0, &n, &from),
-                NS_ERR_BLOCKING_IO);
+  assert_ns_err(ns_recvfrom(u, b, sizeof b, 0, &n, &from), NS_ERR_BLOCKING_IO);
   assert_int_equal(from.len, 0);
   assert_int_equal(ns_addr_family(&from), AF_UNSPEC);
   /* The same with a timeout that runs out. */
@@ -361,8 +359,7 @@ static void test_io__broken_pipe_does_not_kill(void **state)
     for (int i = 0; i < 1000 && err == NS_OK; i++)
       err = ns_send(c, chunk, sizeof chunk, 0, &n);
     ns_close(c);
-    _exit(err == NS_ERR_BROKEN_PIPE || err == NS_ERR_CONNECTION_RESET ? 0
-                                                                       : 1);
+    _exit(err == NS_ERR_BROKEN_PIPE || err == NS_ERR_CONNECTION_RESET ? 0 : 1);
   }
   ns_test_child_succeeds(pid);
 }
@@ -391,8 +388,8 @@ static void *read_all(void *arg)
   struct reader *r = arg;
   static unsigned char buf[65536];
   size_t n;
-  while (r->got < r->expect &&
-         ns_recv(r->s, buf, sizeof buf, 0, &n) == NS_OK && n > 0) {
+  while (r->got < r->expect && ns_recv(r->s, buf, sizeof buf, 0, &n) == NS_OK &&
+         n > 0) {
     r->sum = mix(r->sum, buf, n, r->got);
     r->got += n;
   }

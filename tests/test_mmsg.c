@@ -177,8 +177,9 @@ static void test_mmsg__recv_timeouts(void **state)
 
 /*
  * An AF_UNIX datagram sender blocks when its send buffer is full of
- * datagrams nobody has read: the one place a datagram send waits. A batch that cannot all go sends
- * what fits and returns at the deadline, once, not once per datagram.
+ * datagrams nobody has read: the one place a datagram send waits. A batch that
+ * cannot all go sends what fits and returns at the deadline, once, not once per
+ * datagram.
  */
 static void test_mmsg__send_timeout(void **state)
 {
@@ -237,8 +238,7 @@ static void test_mmsg__failures(void **state)
   make_batch(m, 2, &rx_addr);
 
   /* An address whose constructor failed says why. */
-  assert_ns_err(ns_addr_inet(&m[1].addr, "127.0.0.1", 70000),
-                NS_ERR_OVERFLOW);
+  assert_ns_err(ns_addr_inet(&m[1].addr, "127.0.0.1", 70000), NS_ERR_OVERFLOW);
   assert_ns_err(ns_sendmmsg(tx, m, 2, 0, &count), NS_ERR_OVERFLOW);
   assert_last_message("sendmmsg(): port must be 0-65535.");
 
@@ -267,7 +267,7 @@ static void test_mmsg__failures(void **state)
   assert_ns_ok(ns_close(tx));
 }
 
-/* ---- the loop fallback ------------------------------------------------------ */
+/* ---- the loop fallback --------------------------------------------------- */
 
 /* Make sendmmsg and recvmmsg fail with ENOSYS in this process, as on a
    system without them. */

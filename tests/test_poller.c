@@ -52,7 +52,7 @@ static size_t wait_count(ns_poller *p, double timeout)
   return n;
 }
 
-/* ---- lifecycle -------------------------------------------------------------- */
+/* ---- lifecycle ----------------------------------------------------------- */
 
 static void test_poller__create_and_close(void **state)
 {
@@ -233,7 +233,7 @@ static void test_poller__hangup_and_reset(void **state)
   assert_ns_ok(ns_close(c));
 }
 
-/* ---- many sockets ----------------------------------------------------------- */
+/* ---- many sockets -------------------------------------------------------- */
 
 enum { PAIRS = 100 };
 
@@ -296,7 +296,7 @@ static void test_poller__user_data_per_socket(void **state)
   }
 }
 
-/* ---- misuse --------------------------------------------------------------- */
+/* ---- misuse -------------------------------------------------------------- */
 
 static void test_poller__bad_arguments(void **state)
 {
@@ -323,8 +323,7 @@ static void test_poller__bad_arguments(void **state)
   assert_ns_err(ns_poller_register(p, gone, NS_EVENT_READ, NULL), NS_ERR_OS);
   assert_last_os_error(EBADF);
   assert_ns_err(ns_close(gone), NS_ERR_OS);
-  assert_ns_err(ns_poller_register(NULL, c, NS_EVENT_READ, NULL),
-                NS_ERR_VALUE);
+  assert_ns_err(ns_poller_register(NULL, c, NS_EVENT_READ, NULL), NS_ERR_VALUE);
   assert_last_message("poller is NULL");
   assert_ns_err(ns_poller_modify(p, s, 0, NULL), NS_ERR_VALUE);
   assert_last_message("Invalid events: 0");
@@ -445,7 +444,7 @@ static void test_poller__closed_in_two_pollers(void **state)
   assert_ns_ok(ns_close(c));
 }
 
-/* ---- timeouts and signals --------------------------------------------------- */
+/* ---- timeouts and signals ------------------------------------------------ */
 
 static void test_poller__timeout(void **state)
 {
@@ -514,6 +513,7 @@ static void test_poller__signals(void **state)
   ns_test_child_succeeds(pid);
 }
 
+/* clang-format off */
 /* Each case on every backend this system has. */
 #if HAVE_EPOLL
 #define BOTH(fn)                                                               \
@@ -525,13 +525,14 @@ static void test_poller__signals(void **state)
   {#fn "/poll", fn, ns_test_fd_setup, ns_test_fd_teardown, &poll_backend}
 #define EPOLL_ONLY(fn)
 #endif
+/* clang-format on */
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       NS_TEST(test_poller__create_and_close),
       EPOLL_ONLY(test_poller__epoll_fd_is_cloexec)
-      BOTH(test_poller__read_readiness),
+          BOTH(test_poller__read_readiness),
       BOTH(test_poller__write_readiness_and_modify),
       BOTH(test_poller__accept_readiness),
       BOTH(test_poller__hangup_and_reset),

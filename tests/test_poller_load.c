@@ -39,7 +39,7 @@ static size_t message_size(size_t client)
   return client % 100 == 0 ? BIG : 1 + (client * 7919) % 20000;
 }
 
-/* ---- the server ---------------------------------------------------------------- */
+/* ---- the server ---------------------------------------------------------- */
 
 typedef struct conn {
   ns_socket *s;
@@ -109,6 +109,9 @@ static void *serve(void *arg)
               ns_setsockopt_int(s, SOL_SOCKET, SO_SNDBUF, 8192) ||
               ns_poller_register(p, s, NS_EVENT_READ, c)) {
             sv->failure = "server: accept failed";
+            free(c);
+            if (!err)
+              ns_close(s);
             break;
           }
           c->s = s;
@@ -162,7 +165,7 @@ static void *serve(void *arg)
   return NULL;
 }
 
-/* ---- the clients -------------------------------------------------------------- */
+/* ---- the clients --------------------------------------------------------- */
 
 typedef struct client {
   size_t id;
@@ -184,8 +187,8 @@ static void run_clients(client *cl, int backend, const ns_addr *addr,
   ns_poller *p;
   assert_ns_ok(ns_poller_create(&p, backend));
   for (size_t i = 0; i < CLIENTS; i++)
-    assert_ns_ok(ns_poller_register(p, cl[i].s, NS_EVENT_READ | NS_EVENT_WRITE,
-                                    &cl[i]));
+    assert_ns_ok(
+        ns_poller_register(p, cl[i].s, NS_EVENT_READ | NS_EVENT_WRITE, &cl[i]));
 
   static unsigned char buf[CHUNK];
   static ns_poller_event ev[512];
@@ -294,13 +297,13 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
 #if HAVE_EPOLL
-      {"test_poller_load__echo_1000_clients/epoll",
-       test_poller_load__echo_1000_clients, ns_test_fd_setup,
-       ns_test_fd_teardown, &epoll_backend},
+    {"test_poller_load__echo_1000_clients/epoll",
+     test_poller_load__echo_1000_clients, ns_test_fd_setup, ns_test_fd_teardown,
+     &epoll_backend},
 #endif
-      {"test_poller_load__echo_1000_clients/poll",
-       test_poller_load__echo_1000_clients, ns_test_fd_setup,
-       ns_test_fd_teardown, &poll_backend},
+    {"test_poller_load__echo_1000_clients/poll",
+     test_poller_load__echo_1000_clients, ns_test_fd_setup, ns_test_fd_teardown,
+     &poll_backend},
   };
   return cmocka_run_group_tests_name("poller_load", tests, NULL, NULL);
 }

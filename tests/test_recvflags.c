@@ -50,7 +50,7 @@ static void *send_pattern(void *arg)
   return NULL;
 }
 
-/* ---- MSG_PEEK ------------------------------------------------------------- */
+/* ---- MSG_PEEK ------------------------------------------------------------ */
 
 static void test_recvflags__peek_stream(void **state)
 {
@@ -109,7 +109,7 @@ static void test_recvflags__peek_datagram(void **state)
   assert_ns_ok(ns_close(tx));
 }
 
-/* ---- MSG_WAITALL ---------------------------------------------------------- */
+/* ---- MSG_WAITALL --------------------------------------------------------- */
 
 static void test_recvflags__waitall(void **state)
 {
@@ -146,7 +146,7 @@ static void test_recvflags__waitall(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* ---- MSG_DONTWAIT ---------------------------------------------------------- */
+/* ---- MSG_DONTWAIT -------------------------------------------------------- */
 
 static void test_recvflags__dontwait(void **state)
 {
@@ -179,7 +179,7 @@ static void test_recvflags__dontwait(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* ---- recv_exact ------------------------------------------------------------ */
+/* ---- recv_exact ---------------------------------------------------------- */
 
 static void test_recvflags__recv_exact(void **state)
 {
@@ -309,7 +309,7 @@ static int recv_exact_under_signals(void)
   if (feeder == 0) {
     for (int i = 0; i < 20; i++) {
       size_t n;
-      struct timespec pause = {0, 5 * 1000 * 1000};
+      struct timespec pause = {0, 5L * 1000 * 1000};
       nanosleep(&pause, NULL);
       if (ns_sendall(c, "0123456789", 10, 0, &n))
         _exit(1);

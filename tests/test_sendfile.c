@@ -20,7 +20,7 @@
 
 enum { MIB = 1 << 20 };
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 /* The bytes every file here holds: position-dependent, not periodic in
    any power of two. */
@@ -141,7 +141,7 @@ static void receiver_join(receiver *r)
   assert_ns_ok(r->err);
 }
 
-/* ---- zero-copy ------------------------------------------------------------- */
+/* ---- zero-copy ----------------------------------------------------------- */
 
 static void test_sendfile__64mib_checksummed(void **state)
 {
@@ -186,7 +186,7 @@ static void test_sendfile__offset_and_count(void **state)
 
   /* A count past the end sends the rest. */
   receiver_start(&r, s, size - 5000);
-  assert_ns_ok(ns_sendfile(c, fd, 5000, 10 * MIB, &sent));
+  assert_ns_ok(ns_sendfile(c, fd, 5000, (size_t)10 * MIB, &sent));
   receiver_join(&r);
   assert_int_equal(sent, size - 5000);
   assert_int_equal(r.sum, pattern_sum(5000, size - 5000));
@@ -257,7 +257,7 @@ static void test_sendfile__offsets_past_2gib(void **state)
   assert_ns_ok(ns_close(s));
 }
 
-/* ---- the read-and-send path ------------------------------------------------ */
+/* ---- the read-and-send path ---------------------------------------------- */
 
 typedef struct pipe_writer {
   int fd;
@@ -271,8 +271,8 @@ static void *write_pipe(void *arg)
   unsigned char chunk[10007];
   uint64_t off = 0;
   while (off < w->size) {
-    size_t k = w->size - off < sizeof chunk ? (size_t)(w->size - off)
-                                            : sizeof chunk;
+    size_t k =
+        w->size - off < sizeof chunk ? (size_t)(w->size - off) : sizeof chunk;
     for (size_t i = 0; i < k; i++)
       chunk[i] = byte_at(off + i);
     ssize_t n = write(w->fd, chunk, k);
@@ -346,7 +346,7 @@ static void test_sendfile__datagram_socket(void **state)
   assert_ns_ok(ns_close(b));
 }
 
-/* ---- failures -------------------------------------------------------------- */
+/* ---- failures ------------------------------------------------------------ */
 
 static void test_sendfile__bad_arguments(void **state)
 {
@@ -454,7 +454,7 @@ static int broken_pipe_child(bool preblocked)
   signal(SIGPIPE, SIG_DFL);
   if (preblocked)
     sigprocmask(SIG_BLOCK, &pipe_set, NULL);
-  int fd = memfile(8 * MIB);
+  int fd = memfile((uint64_t)8 * MIB);
   ns_socket *c, *s;
   ns_test_tcp_pair(AF_INET, &c, &s);
   ns_close(s);

@@ -12,7 +12,7 @@ static void test_socket__create_each_kind(void **state)
 {
   (void)state;
   static const int kinds[][2] = {
-      {AF_INET, SOCK_STREAM}, {AF_INET, SOCK_DGRAM}, {AF_INET6, SOCK_STREAM},
+      {AF_INET, SOCK_STREAM}, {AF_INET, SOCK_DGRAM},  {AF_INET6, SOCK_STREAM},
       {AF_INET6, SOCK_DGRAM}, {AF_UNIX, SOCK_STREAM}, {AF_UNIX, SOCK_DGRAM},
   };
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -45,8 +45,8 @@ static void test_socket__type_flags(void **state)
   assert_false(ns_getblocking(s));
   assert_true(fcntl(ns_fileno(s), F_GETFL) & O_NONBLOCK);
   assert_ns_ok(ns_close(s));
-  assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
-                                IPPROTO_UDP));
+  assert_ns_ok(
+      ns_socket_create(&s, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP));
   assert_int_equal(ns_socktype(s), SOCK_DGRAM);
   assert_int_equal(ns_proto(s), IPPROTO_UDP);
   assert_ns_ok(ns_close(s));
@@ -129,8 +129,8 @@ static void test_socket__emfile(void **state)
     ns_socket *held[8];
     int n = 0;
     ns_err err = NS_OK;
-    while (n < 8 && (err = ns_socket_create(&held[n], AF_INET, SOCK_STREAM,
-                                            0)) == NS_OK)
+    while (n < 8 &&
+           (err = ns_socket_create(&held[n], AF_INET, SOCK_STREAM, 0)) == NS_OK)
       n++;
     int ok = err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
              strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) == 0;

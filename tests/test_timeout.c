@@ -184,8 +184,7 @@ static void test_timeout__recvfrom(void **state)
   char buf[4];
   size_t n;
   double t0 = ns_test_now();
-  assert_ns_err(ns_recvfrom(u, buf, sizeof buf, 0, &n, &from),
-                NS_ERR_TIMEOUT);
+  assert_ns_err(ns_recvfrom(u, buf, sizeof buf, 0, &n, &from), NS_ERR_TIMEOUT);
   assert_string_equal(ns_error_last_operation(), "recvfrom");
   assert_timed_out(t0, 0.2);
   assert_ns_ok(ns_close(u));
@@ -228,7 +227,6 @@ static void test_timeout__send_with_full_buffer(void **state)
   assert_ns_ok(ns_close(c));
   assert_ns_ok(ns_close(s));
 }
-
 
 /*
  * A listener with backlog 0 and one connection left unaccepted drops the
@@ -463,7 +461,7 @@ static void test_timeout__accepted_short_default_times_out(void **state)
   assert_ns_ok(ns_close(l));
 }
 
-/* ---- signals (PEP 475) ----------------------------------------------------- */
+/* ---- signals (PEP 475) --------------------------------------------------- */
 
 static volatile sig_atomic_t alarms;
 
@@ -627,7 +625,7 @@ static void test_timeout__blocking_calls_complete_under_signals(void **state)
     size_t n;
     if (ns_recv(s, req, 1, 0, &n) != NS_OK || n != 1)
       _exit(1);
-    struct timespec delay = {0, 200 * 1000 * 1000};
+    struct timespec delay = {0, 200L * 1000 * 1000};
     nanosleep(&delay, NULL);
     _exit(ns_sendall(s, "late", 4, 0, NULL) == NS_OK ? 0 : 2);
   }
@@ -661,8 +659,7 @@ static void test_timeout__accept_emfile_keeps_the_connection(void **state)
   if (pid == 0) {
     ns_addr addr;
     ns_socket *l = ns_test_listener(AF_INET, &addr), *c, *conn = NULL;
-    if (ns_socket_create(&c, AF_INET, SOCK_STREAM, 0) ||
-        ns_connect(c, &addr))
+    if (ns_socket_create(&c, AF_INET, SOCK_STREAM, 0) || ns_connect(c, &addr))
       _exit(10);
     /* Use up every descriptor the limit allows. */
     int before = ns_test_fd_count();
@@ -674,7 +671,7 @@ static void test_timeout__accept_emfile_keeps_the_connection(void **state)
       used++;
     if (used == 64 || ns_accept(l, &conn, NULL) != NS_ERR_OS ||
         ns_error_last_errno() != EMFILE || conn != NULL ||
-        strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)))
+        strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) != 0)
       _exit(12);
     while (used > 0)
       close(spare[--used]);

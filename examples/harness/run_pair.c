@@ -100,11 +100,12 @@ static bool quiet;
 static const char *scenario_path;
 static int line_no;
 
-static void die(const char *fmt, ...)
+static _Noreturn void die(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
   fprintf(stderr, "run_pair: %s:%d: ", scenario_path, line_no);
+  /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started above */
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
@@ -215,7 +216,7 @@ static void start(int r)
   if (ro->pid != 0)
     die("the %s was already started", role_names[r]);
 
-  char **argv = calloc((size_t)(ro->ncmd + ro->nargs + 1), sizeof *argv);
+  char **argv = calloc((size_t)ro->ncmd + (size_t)ro->nargs + 1, sizeof *argv);
   if (!argv)
     die("out of memory");
   int argc = 0;
@@ -575,7 +576,8 @@ static void run_step(char *line)
     char *msg = malloc(n + 1);
     if (!msg)
       die("out of memory");
-    memcpy(msg, text, n);
+    /* A line to write, ended by its newline, not a string. */
+    memcpy(msg, text, n); /* NOLINT(bugprone-not-null-terminated-result) */
     msg[n] = '\n';
     for (size_t off = 0; off <= n;) {
       ssize_t w = write(roles[r].in, msg + off, n + 1 - off);

@@ -49,8 +49,10 @@ typedef struct ns_addr {
   socklen_t len;
 } ns_addr;
 
+/* clang-format off */
 /** An empty address, for initialising a variable. */
 #define NS_ADDR_INIT {{{0, {0}}}, 0}
+/* clang-format on */
 
 /**
  * Buffer size that fits the text of any address ns_addr_format() writes,

@@ -96,9 +96,11 @@ typedef struct ns_create_connection_options {
   ns_connect_errors *all_errors;
 } ns_create_connection_options;
 
+/* clang-format off */
 /** Default options: Python's defaults and a 250 ms attempt delay. */
 #define NS_CREATE_CONNECTION_OPTIONS_INIT                                      \
   {NS_CREATE_CONNECTION_OPTIONS_VERSION, NS_TIMEOUT_DEFAULT, NULL, 0.25, NULL}
+/* clang-format on */
 
 /**
  * Connect a TCP socket to a host and port: what Python's
@@ -199,9 +201,11 @@ typedef struct ns_create_server_options {
   bool dualstack_ipv6;
 } ns_create_server_options;
 
+/* clang-format off */
 /** Default options: Python's. */
 #define NS_CREATE_SERVER_OPTIONS_INIT                                          \
   {NS_CREATE_SERVER_OPTIONS_VERSION, -1, false, false}
+/* clang-format on */
 
 /**
  * Make a TCP socket bound to `addr` and listening: Python's

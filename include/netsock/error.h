@@ -54,7 +54,7 @@ NS_BEGIN_DECL
   XX(NS_ERR_GAIERROR, 18, NS_ERR_OS, "gaierror")                               \
   XX(NS_ERR_VALUE, 19, NS_OK, "ValueError")                                    \
   XX(NS_ERR_OVERFLOW, 20, NS_OK, "OverflowError")                              \
-  XX(NS_ERR_MEMORY, 21, NS_OK, "MemoryError")                                 \
+  XX(NS_ERR_MEMORY, 21, NS_OK, "MemoryError")                                  \
   XX(NS_ERR_SSL, 22, NS_ERR_OS, "SSLError")                                    \
   XX(NS_ERR_SSL_ZERO_RETURN, 23, NS_ERR_SSL, "SSLZeroReturnError")             \
   XX(NS_ERR_SSL_WANT_READ, 24, NS_ERR_SSL, "SSLWantReadError")                 \
@@ -66,6 +66,7 @@ NS_BEGIN_DECL
 /** An error code: NS_OK, or one Python exception class. */
 typedef enum ns_err {
   NS_OK = 0,
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): `code` is an enumerator name */
 #define NS_ERR_ENUM_ROW(code, value, parent, name) code = value,
   NS_ERROR_CLASSES(NS_ERR_ENUM_ROW)
 #undef NS_ERR_ENUM_ROW
@@ -117,12 +118,12 @@ NS_EXTERN ns_err ns_error_from_errno(int errnum);
  * The class CPython on Windows gives to an OSError carrying `winerror`.
  *
  * `winerror` is a Winsock WSAE* code, a Win32 ERROR_* code, or an HRESULT
- * wrapping one; the answer is the same on every platform. As CPython: the code becomes an errno through its Windows table
- * (PC/errmap.h: WSAECONNREFUSED stays 10061, ERROR_ACCESS_DENIED becomes
- * EACCES, unnamed codes EINVAL), and that errno a class (PEP 3151), with
- * Windows' errno values: WSAECONNREFUSED is a ConnectionRefusedError,
- * WSAEWOULDBLOCK a BlockingIOError, WSAETIMEDOUT and WAIT_TIMEOUT
- * TimeoutErrors, ERROR_ACCESS_DENIED a PermissionError.
+ * wrapping one; the answer is the same on every platform. As CPython: the code
+ * becomes an errno through its Windows table (PC/errmap.h: WSAECONNREFUSED
+ * stays 10061, ERROR_ACCESS_DENIED becomes EACCES, unnamed codes EINVAL), and
+ * that errno a class (PEP 3151), with Windows' errno values: WSAECONNREFUSED is
+ * a ConnectionRefusedError, WSAEWOULDBLOCK a BlockingIOError, WSAETIMEDOUT and
+ * WAIT_TIMEOUT TimeoutErrors, ERROR_ACCESS_DENIED a PermissionError.
  *
  * @param winerror a Windows error code, as GetLastError() or
  *        WSAGetLastError() return it.
@@ -269,8 +270,8 @@ NS_EXTERN void ns_error_print(const char *prefix);
  * Python: `raise cls(errno, message)`
  * @since 1.1
  */
-NS_EXTERN ns_err ns_error_set(ns_err code, const char *operation,
-                              int sys_errno, const char *message);
+NS_EXTERN ns_err ns_error_set(ns_err code, const char *operation, int sys_errno,
+                              const char *message);
 
 NS_END_DECL
 

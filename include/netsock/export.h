@@ -6,6 +6,7 @@
 #ifndef NETSOCK_EXPORT_H
 #define NETSOCK_EXPORT_H
 
+/* clang-format off */
 /**
  * NS_EXTERN marks every public declaration. The library is built with
  * hidden visibility, so anything without it stays internal. NS_BUILDING is
@@ -37,5 +38,6 @@
 /** Closes what NS_BEGIN_DECL opened: `}` in C++, empty in C. */
 #  define NS_END_DECL
 #endif
+/* clang-format on */
 
 #endif /* NETSOCK_EXPORT_H */

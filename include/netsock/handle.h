@@ -40,8 +40,8 @@ NS_BEGIN_DECL
  * Python: `a, b = socket.socketpair(family, type, proto)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out,
-                               int family, int type, int proto);
+NS_EXTERN ns_err ns_socketpair(ns_socket **a_out, ns_socket **b_out, int family,
+                               int type, int proto);
 
 /**
  * Adopt an existing socket descriptor: the handle owns it from now on, and

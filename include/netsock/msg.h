@@ -280,8 +280,7 @@ NS_EXTERN ns_err ns_cmsg_get_creds(const struct cmsghdr *c, ns_ucred *out);
  * Python: unpacking an IP_PKTINFO item by hand
  * @since 1.0
  */
-NS_EXTERN ns_err ns_cmsg_get_pktinfo(const struct cmsghdr *c,
-                                     ns_pktinfo *out);
+NS_EXTERN ns_err ns_cmsg_get_pktinfo(const struct cmsghdr *c, ns_pktinfo *out);
 
 /**
  * The receive time of an SO_TIMESTAMP (microseconds), SO_TIMESTAMPNS or
@@ -311,7 +310,7 @@ NS_EXTERN ns_err ns_cmsg_get_timestamp(const struct cmsghdr *c,
  */
 NS_EXTERN ns_err ns_getpeercred(ns_socket *s, ns_ucred *out);
 
-/* ---- messages -------------------------------------------------------------- */
+/* ---- messages ------------------------------------------------------------ */
 
 /**
  * Send a message gathered from several buffers, with optional ancillary
@@ -335,10 +334,9 @@ NS_EXTERN ns_err ns_getpeercred(ns_socket *s, ns_ucred *out);
  * Python: `n = s.sendmsg(buffers, ancdata, flags, address)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const ns_iovec *iov,
-                            size_t iovcnt, const ns_cmsg_buf *control,
-                            int flags, const ns_addr *addr,
-                            size_t *sent_out);
+NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const ns_iovec *iov, size_t iovcnt,
+                            const ns_cmsg_buf *control, int flags,
+                            const ns_addr *addr, size_t *sent_out);
 
 /**
  * Receive a message scattered into several buffers, with its ancillary
@@ -371,8 +369,8 @@ NS_EXTERN ns_err ns_sendmsg(ns_socket *s, const ns_iovec *iov,
  *         ancbufsize, flags)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const ns_iovec *iov,
-                            size_t iovcnt, ns_cmsg_buf *control, int flags,
+NS_EXTERN ns_err ns_recvmsg(ns_socket *s, const ns_iovec *iov, size_t iovcnt,
+                            ns_cmsg_buf *control, int flags,
                             size_t *received_out, int *msg_flags_out,
                             ns_addr *addr_out);
 
@@ -431,12 +429,12 @@ NS_EXTERN ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len,
  *         maxfds, flags)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_recv_fds(ns_socket *s, void *buf, size_t len,
-                             int *fds_out, size_t maxfds, int flags,
-                             size_t *received_out, size_t *nfds_out,
-                             int *msg_flags_out, ns_addr *addr_out);
+NS_EXTERN ns_err ns_recv_fds(ns_socket *s, void *buf, size_t len, int *fds_out,
+                             size_t maxfds, int flags, size_t *received_out,
+                             size_t *nfds_out, int *msg_flags_out,
+                             ns_addr *addr_out);
 
-/* ---- exact reads and files ------------------------------------------------ */
+/* ---- exact reads and files ----------------------------------------------- */
 
 /**
  * Receive exactly `len` bytes, or fail.
@@ -485,10 +483,10 @@ NS_EXTERN ns_err ns_recv_exact(ns_socket *s, void *buf, size_t len,
  * Python: `n = s.sendfile(file, offset, count)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset,
-                             size_t count, size_t *sent_out);
+NS_EXTERN ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
+                             size_t *sent_out);
 
-/* ---- datagram batches ------------------------------------------------------- */
+/* ---- datagram batches ---------------------------------------------------- */
 
 /**
  * One datagram of a batch.

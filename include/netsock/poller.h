@@ -198,8 +198,7 @@ NS_EXTERN size_t ns_poller_count(const ns_poller *p);
  * @since 1.0
  */
 NS_EXTERN ns_err ns_poller_wait(ns_poller *p, ns_poller_event *events,
-                                size_t max, double timeout,
-                                size_t *count_out);
+                                size_t max, double timeout, size_t *count_out);
 
 NS_END_DECL
 

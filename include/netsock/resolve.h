@@ -157,8 +157,7 @@ NS_EXTERN ns_addr ns_addrinfo_addr(const ns_addrinfo *ai);
  * @since 1.0
  */
 NS_EXTERN ns_err ns_getnameinfo(const ns_addr *addr, int flags, char *host,
-                                size_t host_size, char *serv,
-                                size_t serv_size);
+                                size_t host_size, char *serv, size_t serv_size);
 
 /* ---- host names --------------------------------------------------------- */
 

@@ -290,8 +290,8 @@ NS_EXTERN ns_err ns_sendall(ns_socket *s, const void *buf, size_t len,
  * Python: `n = s.sendto(data, flags, address)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_sendto(ns_socket *s, const void *buf, size_t len,
-                           int flags, const ns_addr *addr, size_t *sent_out);
+NS_EXTERN ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
+                           const ns_addr *addr, size_t *sent_out);
 
 /**
  * Receive up to `len` bytes into `buf`.
@@ -450,8 +450,7 @@ NS_EXTERN ns_err ns_setsockopt_int(ns_socket *s, int level, int name,
  * Python: `s.getsockopt(level, name)`
  * @since 1.0
  */
-NS_EXTERN ns_err ns_getsockopt_int(ns_socket *s, int level, int name,
-                                   int *out);
+NS_EXTERN ns_err ns_getsockopt_int(ns_socket *s, int level, int name, int *out);
 
 NS_END_DECL
 

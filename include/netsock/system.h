@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+/* clang-format off */
 #if defined(_WIN32)
 #  if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
 /*
@@ -43,7 +44,9 @@
 #  include <netinet/in.h>
 #  include <sys/un.h>
 #endif
+/* clang-format on */
 
+/* clang-format off */
 #if defined(_WIN32)
 /**
  * The system's handle of a socket: a Winsock SOCKET on Windows, a file
@@ -73,6 +76,7 @@ typedef int ns_os_socket;
 /** One buffer of a scatter/gather list: the system's `struct iovec`. */
 typedef struct iovec ns_iovec;
 #endif
+/* clang-format on */
 
 /** @} */
 #endif /* NETSOCK_SYSTEM_H */

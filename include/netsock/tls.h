@@ -652,8 +652,7 @@ NS_TLS_EXTERN const char *ns_tls_cert_get(const ns_tls_cert *cert,
  * Python: `sess = ssock.session`
  * @since 1.1
  */
-NS_TLS_EXTERN ns_err ns_tls_get_session(const ns_tls *t,
-                                        ns_tls_session **out);
+NS_TLS_EXTERN ns_err ns_tls_get_session(const ns_tls *t, ns_tls_session **out);
 
 /**
  * Offer a session to resume in the coming handshake: call it after

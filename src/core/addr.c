@@ -172,9 +172,8 @@ ns_err ns_addr_inet(ns_addr *out, const char *host, int port)
 }
 
 /* Split "addr%zone" into the address text and a scope id. */
-static ns_err parse_ipv6_host(const char *text, size_t len,
-                              struct in6_addr *ip, uint32_t *scope_out,
-                              const char *op)
+static ns_err parse_ipv6_host(const char *text, size_t len, struct in6_addr *ip,
+                              uint32_t *scope_out, const char *op)
 {
   char host[INET6_ADDRSTRLEN];
   char zone[IF_NAMESIZE + 1];
@@ -556,7 +555,7 @@ static ns_err format_checked(const ns_addr *addr, char *buf, size_t size,
   ns_err err = format_into(addr, &t, with_port, op);
   if (err)
     return err;
-  if (t.overflow || t.len + 1 > size)
+  if (t.overflow || t.len >= size)
     return ns__fail_fmt(NS_ERR_OVERFLOW, op,
                         "buffer too small: the address needs %zu bytes",
                         t.len + 1);
@@ -591,8 +590,7 @@ ns_err ns_addr_from_sockaddr(ns_addr *out, const struct sockaddr *sa,
   return keep_failure(out, from_sockaddr(out, sa, len));
 }
 
-static ns_err from_sockaddr(ns_addr *out, const struct sockaddr *sa,
-                            size_t len)
+static ns_err from_sockaddr(ns_addr *out, const struct sockaddr *sa, size_t len)
 {
   static const char op[] = "ns_addr_from_sockaddr";
   if (!out || (!sa && len))
@@ -664,9 +662,8 @@ bool ns_addr_equal(const ns_addr *a, const ns_addr *b)
            memcmp(&a->u.in6.sin6_addr, &b->u.in6.sin6_addr,
                   sizeof a->u.in6.sin6_addr) == 0;
   case AF_UNIX:
-    return a->len == b->len &&
-           memcmp(a->u.un.sun_path, b->u.un.sun_path,
-                  a->len - UNIX_PATH_OFFSET) == 0;
+    return a->len == b->len && memcmp(a->u.un.sun_path, b->u.un.sun_path,
+                                      a->len - UNIX_PATH_OFFSET) == 0;
   default:
     return a == b || (a && b); /* two empty addresses are equal */
   }

@@ -343,8 +343,7 @@ static ns_err race_run(race *r, candidates *c)
     struct pollfd p[MAX_IN_FLIGHT];
     for (size_t i = 0; i < r->n_pending; i++)
       p[i] = (struct pollfd){ns_fileno(r->pending[i]), POLLOUT, 0};
-    int n =
-        race_poll(r, p, until == INT64_MAX ? -1 : ns__poll_ms(until - now));
+    int n = race_poll(r, p, until == INT64_MAX ? -1 : ns__poll_ms(until - now));
     if (n < 0 && errno != EINTR) {
       ns_err err = ns__fail_errno("connect", errno);
       for (size_t i = 0; i < r->n_pending; i++)
@@ -481,8 +480,7 @@ static ns_err create_connection(ns_socket **out, const char *host, int port,
   if (err)
     return err;
   candidates c;
-  candidates_init(&c,
-                  r.own_list ? r.own_list : ns__lookup_list(r.shared_list),
+  candidates_init(&c, r.own_list ? r.own_list : ns__lookup_list(r.shared_list),
                   NULL, 0);
   err = race_run(&r, &c);
   ns_addrinfo_free(r.own_list);

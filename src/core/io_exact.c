@@ -8,8 +8,7 @@
 
 #include "internal.h"
 
-ns_err ns_recv_exact(ns_socket *s, void *buf, size_t len,
-                     size_t *received_out)
+ns_err ns_recv_exact(ns_socket *s, void *buf, size_t len, size_t *received_out)
 {
   const char *op = "recv_exact";
   size_t got = 0;
@@ -30,8 +29,9 @@ ns_err ns_recv_exact(ns_socket *s, void *buf, size_t len,
       continue;
     }
     if (n == 0) {
-      err = ns__fail_fmt(NS_ERR_OS, op, "connection closed after %zu of %zu "
-                                        "bytes",
+      err = ns__fail_fmt(NS_ERR_OS, op,
+                         "connection closed after %zu of %zu "
+                         "bytes",
                          got, len);
       break;
     }

@@ -11,7 +11,6 @@
 
 #include "poller_internal.h"
 
-
 ns_err ns_poller_create(ns_poller **out, int backend)
 {
   const char *op = "poller";
@@ -19,8 +18,7 @@ ns_err ns_poller_create(ns_poller **out, int backend)
     return ns__fail_null(op, "poller out-parameter is NULL");
   *out = NULL;
   if (backend < NS_POLLER_DEFAULT || backend > NS_POLLER_POLL)
-    return ns__fail_fmt(NS_ERR_VALUE, op, "unknown poller backend %d",
-                        backend);
+    return ns__fail_fmt(NS_ERR_VALUE, op, "unknown poller backend %d", backend);
   const ns__poller_ops *ops = ns__poller_backend(backend);
   if (!ops)
     return ns__fail_errno(op, ENOSYS);
@@ -159,8 +157,9 @@ ns_err ns_poller_register(ns_poller *p, ns_socket *s, unsigned int events,
     return ns__fail_errno(op, EBADF);
   size_t fd = (size_t)s->fd;
   if (fd < p->regs_cap && p->regs[fd].sock)
-    return ns__fail_fmt(NS_ERR_VALUE, op, "socket (FD %d) is already "
-                                          "registered",
+    return ns__fail_fmt(NS_ERR_VALUE, op,
+                        "socket (FD %d) is already "
+                        "registered",
                         s->fd);
   if (grow_regs(p, fd) != 0)
     return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");

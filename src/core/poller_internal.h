@@ -16,7 +16,7 @@ typedef struct ns__poller_reg {
   ns_socket *sock; /* NULL: the slot is free */
   void *data;
   unsigned int events;
-  size_t slot; /* the poll backend's index into its pollfd array */
+  size_t slot;            /* the poll backend's index into its pollfd array */
   ns_poller *next_poller; /* the next poller `sock` is registered with */
 } ns__poller_reg;
 
@@ -42,8 +42,8 @@ struct ns_poller {
   size_t regs_cap;
   size_t count;
   /* a backend over a kernel event queue */
-  int epfd;     /* the queue's descriptor */
-  void *evbuf;  /* its event array, evcap long */
+  int epfd;    /* the queue's descriptor */
+  void *evbuf; /* its event array, evcap long */
   size_t evcap;
   /* the poll(2) backend */
   struct pollfd *pfds;

@@ -435,8 +435,8 @@ ns_err ns_getservbyport(int port, const char *proto, char *buf, size_t size)
   char scratch[DB_SCRATCH];
   struct servent se;
   ns__netdb_lock();
-  struct servent *result = ns__os_getservbyport(
-      htons((uint16_t)port), proto, &se, scratch, sizeof scratch);
+  struct servent *result = ns__os_getservbyport(htons((uint16_t)port), proto,
+                                                &se, scratch, sizeof scratch);
   ns_err err =
       result ? copy_out(buf, size, result->s_name, "getservbyport")
              : ns__fail_msg(NS_ERR_OS, "getservbyport", "port/proto not found");

@@ -34,8 +34,8 @@ ns_err ns_listen(ns_socket *s, int backlog)
 static ns_err adopt_accepted(ns_socket *s, ns_socket **out, int fd,
                              int64_t timeout)
 {
-  ns_err err = ns__socket_wrap(out, fd, s->family, s->type, s->proto,
-                               timeout, "accept");
+  ns_err err =
+      ns__socket_wrap(out, fd, s->family, s->type, s->proto, timeout, "accept");
   if (err || !(err = ns__timeout_adopt_accepted(s, *out, "accept")))
     return err;
   ns_close(*out);

@@ -17,8 +17,7 @@
 /* The checks every I/O call makes before its system call, as one test
    for the common path (the byte count may be NULL: the caller ignores
    it)... */
-static inline bool io_args_bad(const ns_socket *s, const void *buf,
-                               size_t len)
+static inline bool io_args_bad(const ns_socket *s, const void *buf, size_t len)
 {
   return !s || (!buf && len) || len > SSIZE_MAX;
 }
@@ -78,8 +77,7 @@ static ssize_t io_syscall(enum io_kind kind, const struct io_call *c)
   if (!c->from)
     return recvfrom(fd, c->buf, c->len, c->flags, NULL, NULL);
   c->from->len = sizeof c->from->u;
-  return recvfrom(fd, c->buf, c->len, c->flags, &c->from->u.sa,
-                  &c->from->len);
+  return recvfrom(fd, c->buf, c->len, c->flags, &c->from->u.sa, &c->from->len);
 }
 
 /* After a failed first attempt (errno says why): decide, and call again
@@ -194,9 +192,8 @@ ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
 
 /* sendto's arguments, checked in the order Python checks them: the
    socket and buffer, then the destination. */
-NS__NOINLINE static ns_err sendto_args_fail(const ns_socket *s,
-                                            const void *buf, size_t len,
-                                            const ns_addr *addr)
+NS__NOINLINE static ns_err sendto_args_fail(const ns_socket *s, const void *buf,
+                                            size_t len, const ns_addr *addr)
 {
   if (io_args_bad(s, buf, len))
     return io_args_fail(s, buf, len, "sendto");

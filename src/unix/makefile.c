@@ -138,8 +138,8 @@ static FILE *open_stream(stream *st, const char *stdio_mode)
 {
   bool r = strchr(stdio_mode, 'r') || strchr(stdio_mode, '+');
   bool w = strchr(stdio_mode, 'w') || strchr(stdio_mode, '+');
-  return funopen(st, r ? funopen_read : NULL, w ? funopen_write : NULL,
-                 NULL, stream_close);
+  return funopen(st, r ? funopen_read : NULL, w ? funopen_write : NULL, NULL,
+                 stream_close);
 }
 #else
 static FILE *open_stream(stream *st, const char *stdio_mode)
@@ -174,18 +174,18 @@ ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
   ns_err err = ns_dup(s, &st->dup);
   if (err) { /* an OS failure is reported as makefile's, as Python does */
     free(st);
-    return ns_error_last_errno() ? ns__fail_errno("makefile",
-                                                  ns_error_last_errno())
-                                 : err;
+    return ns_error_last_errno()
+               ? ns__fail_errno("makefile", ns_error_last_errno())
+               : err;
   }
   FILE *f = open_stream(st, stdio_mode);
   if (!f) {
     int e = errno;
     ns_close(st->dup);
     free(st);
-    return e == ENOSYS ? ns__fail_errno("makefile", ENOSYS)
-                       : ns__fail_msg(NS_ERR_MEMORY, "makefile",
-                                      "out of memory");
+    return e == ENOSYS
+               ? ns__fail_errno("makefile", ENOSYS)
+               : ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
   }
   *out = f;
   return NS_OK;

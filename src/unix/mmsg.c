@@ -37,7 +37,7 @@ typedef struct batch_hdr {
 } batch_hdr;
 static _Atomic bool have_mmsg = false;
 #define sendmmsg(fd, h, k, f) ((void)(fd), (void)(h), (void)(k), (void)(f), -1)
-#define recvmmsg(fd, h, k, f, t)                                             \
+#define recvmmsg(fd, h, k, f, t)                                               \
   ((void)(fd), (void)(h), (void)(k), (void)(f), (void)(t), -1)
 #endif
 
@@ -72,8 +72,7 @@ static int recv_each(int fd, batch_hdr *h, unsigned int k, int flags)
 }
 
 static ns_err check_batch(ns_socket *s, const ns_datagram *msgs, size_t n,
-                          const size_t *count_out, bool sending,
-                          const char *op)
+                          const size_t *count_out, bool sending, const char *op)
 {
   if (!s)
     return ns__fail_handle(op);
@@ -117,8 +116,7 @@ static void fill(batch_hdr *h, struct iovec *iov, ns_datagram *m,
   }
 }
 
-static void collect(const batch_hdr *h, ns_datagram *m, int r,
-                    bool sending)
+static void collect(const batch_hdr *h, ns_datagram *m, int r, bool sending)
 {
   for (int i = 0; i < r; i++) {
     m[i].nbytes = h[i].msg_len;

@@ -386,8 +386,7 @@ ns_err ns_cmsg_get_timestamp(const struct cmsghdr *c, struct timespec *out)
 #if defined(SO_TIMESTAMP_OLD) && defined(SO_TIMESTAMP_NEW)
   if (t == SO_TIMESTAMP_OLD || t == SO_TIMESTAMP_NEW) {
     scale = 1000;
-    ok = read_pair(c, t == SO_TIMESTAMP_NEW ? 8 : sizeof(long), 1, &sec,
-                   &frac);
+    ok = read_pair(c, t == SO_TIMESTAMP_NEW ? 8 : sizeof(long), 1, &sec, &frac);
   } else if (t == SO_TIMESTAMPNS_OLD || t == SO_TIMESTAMPNS_NEW) {
     scale = 1;
     ok = read_pair(c, t == SO_TIMESTAMPNS_NEW ? 8 : sizeof(long), 1, &sec,
@@ -416,8 +415,7 @@ ns_err ns_cmsg_get_timestamp(const struct cmsghdr *c, struct timespec *out)
                         "timestamp control message has the wrong length");
   /* The kernel's fraction is below one second; a buffer built by hand may
      hold anything, which must not overflow the scaling. */
-  if (frac < 0 || frac >= 1000000000 / scale ||
-      (time_t)sec != sec)
+  if (frac < 0 || frac >= 1000000000 / scale || (time_t)sec != sec)
     return ns__fail_msg(NS_ERR_VALUE, op, "timestamp out of range");
   out->tv_sec = (time_t)sec;
   out->tv_nsec = (long)(frac * scale);
@@ -440,7 +438,7 @@ ns_err ns_getpeercred(ns_socket *s, ns_ucred *out)
   return NS_OK;
 }
 
-/* ---- sendmsg / recvmsg ---------------------------------------------------- */
+/* ---- sendmsg / recvmsg --------------------------------------------------- */
 
 /* Validate a buffer array; `total_out` gets the byte count. */
 static ns_err check_iov(const struct iovec *iov, size_t iovcnt,
@@ -533,8 +531,8 @@ static ns_err send_msg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
  * after which only the deadline is left to wait for: never a spin.
  */
 static ns_err recv_errqueue(ns_socket *s, struct msghdr *m, socklen_t namecap,
-                            size_t controlcap, int flags,
-                            size_t *received_out, const char *op)
+                            size_t controlcap, int flags, size_t *received_out,
+                            const char *op)
 {
   int64_t at = s->timeout_ns > 0 ? ns__now_ns() + s->timeout_ns : 0;
   bool woke = false;
@@ -545,7 +543,8 @@ static ns_err recv_errqueue(ns_socket *s, struct msghdr *m, socklen_t namecap,
     ssize_t n = recvmsg(s->fd, m, flags | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     if (n >= 0) {
       m->msg_flags &= ~MSG_CMSG_CLOEXEC;
-      *received_out = (size_t)n;
+      if (received_out)
+        *received_out = (size_t)n;
       return NS_OK;
     }
     int e = errno;
@@ -645,7 +644,7 @@ ns_err ns_recvmsg(ns_socket *s, const struct iovec *iov, size_t iovcnt,
   return NS_OK;
 }
 
-/* ---- descriptor passing ---------------------------------------------------- */
+/* ---- descriptor passing -------------------------------------------------- */
 
 ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len, const int *fds,
                    size_t nfds, int flags, const ns_addr *addr,
@@ -662,12 +661,11 @@ ns_err ns_send_fds(ns_socket *s, const void *buf, size_t len, const int *fds,
     return ns__fail_errno(op, EINVAL);
   NS_CMSG_STORAGE(CMSG_SPACE(sizeof(int) * NS_FDS_PER_MSG_LIMIT)) store;
   ns_cmsg_buf control;
-  ns_cmsg_buf_init(&control, &store, sizeof store);
-  if (nfds) {
-    ns_err err = ns_cmsg_add_fds(&control, fds, nfds);
-    if (err)
-      return err;
-  }
+  ns_err err = ns_cmsg_buf_init(&control, &store, sizeof store);
+  if (!err && nfds)
+    err = ns_cmsg_add_fds(&control, fds, nfds);
+  if (err)
+    return err;
   struct iovec iov = {(void *)buf, len};
   return send_msg(s, &iov, 1, &control, flags, addr, sent_out, op);
 }
@@ -699,7 +697,8 @@ ns_err ns_recv_fds(ns_socket *s, void *buf, size_t len, int *fds_out,
      SO_PASSCRED that slack can let the kernel install more descriptors
      than asked; the extra ones are closed below, and none is leaked. */
   NS_CMSG_STORAGE(CMSG_SPACE(sizeof(struct ucred)) +
-                  CMSG_SPACE(sizeof(int) * NS_FDS_PER_MSG_LIMIT)) store;
+                  CMSG_SPACE(sizeof(int) * NS_FDS_PER_MSG_LIMIT))
+  store;
   size_t controlcap = CMSG_SPACE(sizeof(struct ucred)) +
                       (maxfds ? CMSG_LEN(sizeof(int) * maxfds) : 0);
   struct iovec iov = {buf, len};

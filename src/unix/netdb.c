@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-#define HAVE_ALL_NETDB_R                                                     \
+#define HAVE_ALL_NETDB_R                                                       \
   (HAVE_GETSERVBYNAME_R && HAVE_GETPROTOBYNAME_R && HAVE_GETHOSTBYNAME_R)
 
 #if !HAVE_ALL_NETDB_R

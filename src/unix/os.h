@@ -91,8 +91,7 @@ static inline ssize_t ns__os_sendto(int fd, const void *buf, size_t len,
 #endif
 }
 
-static inline ssize_t ns__os_sendmsg(int fd, const struct msghdr *m,
-                                     int flags)
+static inline ssize_t ns__os_sendmsg(int fd, const struct msghdr *m, int flags)
 {
 #if NS__SEND_GUARDED
   return ns__sendmsg_guarded(fd, m, flags);

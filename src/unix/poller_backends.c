@@ -13,20 +13,17 @@ extern const ns__poller_ops ns__poller_epoll_ops;
 const ns__poller_ops *ns__poller_backend(int backend)
 {
   switch (backend) {
+#if HAVE_EPOLL
   case NS_POLLER_DEFAULT:
-#if HAVE_EPOLL
-    return &ns__poller_epoll_ops;
-#else
-    return &ns__poller_poll_ops;
-#endif
   case NS_POLLER_EPOLL:
-#if HAVE_EPOLL
     return &ns__poller_epoll_ops;
-#else
-    return NULL;
-#endif
   case NS_POLLER_POLL:
     return &ns__poller_poll_ops;
+#else
+  case NS_POLLER_DEFAULT:
+  case NS_POLLER_POLL:
+    return &ns__poller_poll_ops;
+#endif
   default:
     return NULL;
   }

@@ -90,9 +90,8 @@ static int ep_wait(ns_poller *p, ns_poller_event *out, size_t max,
     if (!r || !r->sock)
       continue;
     uint32_t e = ev[i].events;
-    unsigned int ready =
-        ns__poller_events(r->events, e & EPOLLIN, e & EPOLLOUT,
-                          e & ~(uint32_t)(EPOLLIN | EPOLLOUT));
+    unsigned int ready = ns__poller_events(r->events, e & EPOLLIN, e & EPOLLOUT,
+                                           e & ~(uint32_t)(EPOLLIN | EPOLLOUT));
     if (!ready)
       continue;
     out[k].sock = r->sock;

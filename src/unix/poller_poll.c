@@ -104,8 +104,8 @@ static int pl_wait(ns_poller *p, ns_poller_event *out, size_t max,
       continue;
     const ns__poller_reg *r = &p->regs[pf->fd];
     short re = pf->revents;
-    unsigned int ready = ns__poller_events(
-        r->events, re & POLLIN, re & POLLOUT, re & ~(POLLIN | POLLOUT));
+    unsigned int ready = ns__poller_events(r->events, re & POLLIN, re & POLLOUT,
+                                           re & ~(POLLIN | POLLOUT));
     if (!ready)
       continue;
     out[k].sock = r->sock;

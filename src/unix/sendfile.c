@@ -34,11 +34,11 @@
  */
 
 #if HAVE_LINUX_SENDFILE
-/* Errors with which sendfile(2) says "not for this file": copy instead. */
+/* Errors with which sendfile(2) says "not for this file": copy instead.
+   (ENOTSUP is EOPNOTSUPP on Linux, the only system with this sendfile.) */
 static bool zero_copy_refused(int err)
 {
-  return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP ||
-         err == ENOTSUP;
+  return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP;
 }
 
 /*
@@ -126,8 +126,8 @@ static ns_err read_chunk(int fd, bool seekable, int64_t pos, char *buf,
       if (err)
         return err;
     }
-    ssize_t n = seekable ? pread(fd, buf, want, (off_t)pos)
-                         : read(fd, buf, want);
+    ssize_t n =
+        seekable ? pread(fd, buf, want, (off_t)pos) : read(fd, buf, want);
     if (n >= 0) {
       *got = (size_t)n;
       return NS_OK;
@@ -147,8 +147,7 @@ static ns_err read_chunk(int fd, bool seekable, int64_t pos, char *buf,
 /* The copy loop: read a chunk, send all of it (one datagram on a datagram
    socket), repeat. */
 static ns_err copy(ns_socket *s, int fd, bool seekable, int64_t offset,
-                   size_t count, ns__deadline *dl, size_t *sent,
-                   const char *op)
+                   size_t count, ns__deadline *dl, size_t *sent, const char *op)
 {
   char buf[COPY_CHUNK];
   bool stream = s->type == SOCK_STREAM;
@@ -225,8 +224,8 @@ ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
   /* Python leaves the file after what was sent, on failure too, so that
      the caller can tell how far it got and resume; when nothing was sent
      it leaves the position alone. */
-  if (seekable && sent > 0 && lseek(fd, (off_t)(offset + (int64_t)sent), SEEK_SET) < 0 &&
-      !err)
+  if (seekable && sent > 0 &&
+      lseek(fd, (off_t)(offset + (int64_t)sent), SEEK_SET) < 0 && !err)
     err = ns__fail_errno(op, errno);
   if (sent_out)
     *sent_out = sent;

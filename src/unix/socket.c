@@ -11,8 +11,8 @@
 _Static_assert(sizeof(struct ns_socket) <= 64,
                "struct ns_socket must stay within 64 bytes");
 
-ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type,
-                       int proto, int64_t timeout_ns, const char *op)
+ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type, int proto,
+                       int64_t timeout_ns, const char *op)
 {
   ns_socket *s = malloc(sizeof *s);
   if (!s) {

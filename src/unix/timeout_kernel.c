@@ -108,8 +108,7 @@ static ns_err kernel_set(ns_socket *s, int which, int64_t wanted,
     if (ns__set_kernel_timeout(s->fd, which, value) != 0)
       return ns__fail_errno(op, errno);
     if (value != 0)
-      atomic_store_explicit(&s->kernel_timers_used, true,
-                            memory_order_relaxed);
+      atomic_store_explicit(&s->kernel_timers_used, true, memory_order_relaxed);
   }
   atomic_store_explicit(slot, wanted, memory_order_relaxed);
   return NS_OK;
@@ -161,8 +160,8 @@ static ns_err final_stretch(ns_socket *s, const ns__deadline *dl, int which,
  * final stretch with ppoll; or, with more time left than the kernel's
  * timer can miss by, re-arm it for what is left.
  */
-static ns_err cut_to_deadline(ns_socket *s, const ns__deadline *dl,
-                              int which, bool fired, const char *op)
+static ns_err cut_to_deadline(ns_socket *s, const ns__deadline *dl, int which,
+                              bool fired, const char *op)
 {
   int64_t left = dl->at_ns - ns__now_ns();
   if (left <= 0)

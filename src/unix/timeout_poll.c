@@ -68,6 +68,5 @@ ns_err ns__timeout_adopt_accepted(const ns_socket *listener, ns_socket *c,
                                   const char *op)
 {
   (void)listener;
-  return ns__set_nonblocking(c->fd, ns__timeout_nonblocking(c->timeout_ns),
-                             op);
+  return ns__set_nonblocking(c->fd, ns__timeout_nonblocking(c->timeout_ns), op);
 }

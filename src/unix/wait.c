@@ -31,8 +31,7 @@ static int poll_until(int fd, short events, const ns__deadline *dl)
 #endif
 }
 
-ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,
-                   const char *op)
+ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl, const char *op)
 {
   for (;;) {
     int n = poll_until(fd, events, dl);

@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- one run ---------------------------------------------------------------- */
+/* ---- one run ------------------------------------------------------------- */
 
 typedef struct run {
   /* The variant: address family and whether sockets get a timeout. */
@@ -156,8 +156,7 @@ static void make_fixtures(void)
   snprintf(file_path, sizeof file_path, "%s", ns_test_unix_path("file"));
   FILE *f = fopen(file_path, "wb");
   assert_non_null(f);
-  assert_int_equal(fwrite(file_data, 1, sizeof file_data, f),
-                   sizeof file_data);
+  assert_int_equal(fwrite(file_data, 1, sizeof file_data, f), sizeof file_data);
   assert_int_equal(fclose(f), 0);
 }
 
@@ -171,7 +170,7 @@ static ns_addr loopback(int family)
   return a;
 }
 
-/* ---- the scenarios ---------------------------------------------------------- */
+/* ---- the scenarios ------------------------------------------------------- */
 
 enum { PAYLOAD = 3000 };
 
@@ -452,8 +451,8 @@ static ns_err sc_resolve(run *r)
   TRY(API(ns_gethostbyname)("127.0.0.1", host, sizeof host));
   CHECK(strcmp(host, "127.0.0.1") == 0);
   if (have_hosts) {
-    TRY(API(ns_getaddrinfo)(&list, "localhost", NULL, AF_INET, SOCK_STREAM,
-                            0, 0));
+    TRY(API(ns_getaddrinfo)(&list, "localhost", NULL, AF_INET, SOCK_STREAM, 0,
+                            0));
     API(ns_addrinfo_free)(list);
     list = NULL;
     TRY(API(ns_gethostbyname)("localhost", host, sizeof host));
@@ -621,8 +620,8 @@ static ns_err sc_msg(run *r)
   ns_datagram out[8], in[8];
   char in_bufs[8][32];
   for (int i = 0; i < 8; i++) {
-    out[i] = (ns_datagram){(void *)(file_data + i * 20), 20, NS_ADDR_INIT, 0,
-                           0};
+    out[i] = (ns_datagram){(void *)(file_data + (size_t)i * 20), 20,
+                           NS_ADDR_INIT, 0, 0};
     in[i] = (ns_datagram){in_bufs[i], sizeof in_bufs[i], NS_ADDR_INIT, 0, 0};
   }
   TRY(API(ns_sendmmsg)(d1, out, 8, 0, &n));
@@ -659,8 +658,8 @@ static ns_err sc_poller(run *r)
   unsigned events = 0;
   void *data = NULL;
   int tag = 0;
-  int backend = r->family == AF_INET6 || !HAVE_EPOLL ? NS_POLLER_POLL
-                                                      : NS_POLLER_EPOLL;
+  int backend =
+      r->family == AF_INET6 || !HAVE_EPOLL ? NS_POLLER_POLL : NS_POLLER_EPOLL;
 
   TRY(API(ns_poller_create)(&p, backend));
   CHECK(ns_poller_backend(p) == backend);
@@ -812,7 +811,7 @@ out:
   return r->code;
 }
 
-/* ---- the runner ------------------------------------------------------------- */
+/* ---- the runner ---------------------------------------------------------- */
 
 typedef struct scenario {
   const char *name;
@@ -841,9 +840,9 @@ static const scenario scenarios[] = {
 static struct {
   long runs;
   long injected;
-  long recovered;  /* faults that had to be, and were, invisible */
-  long clean;      /* faults that ended in a clean error */
-  long tolerated;  /* faults the library absorbed without an error */
+  long recovered; /* faults that had to be, and were, invisible */
+  long clean;     /* faults that ended in a clean error */
+  long tolerated; /* faults the library absorbed without an error */
   long by_kind[NS_FAULT_KIND_COUNT];
   long failures;
 } totals;
@@ -864,8 +863,7 @@ static bool explained(const run *r, ns_fault_call call, ns_fault_kind kind)
   /* Python's create_server() turns a failed dual-stack probe (any error)
      into this ValueError, and so does the library. */
   if (r->code == NS_ERR_VALUE &&
-      strcmp(r->message, "dualstack_ipv6 not supported on this platform") ==
-          0)
+      strcmp(r->message, "dualstack_ipv6 not supported on this platform") == 0)
     return true;
   int v = ns_fault_kind_value(kind);
   switch (kind) {
@@ -911,10 +909,10 @@ static void watchdog(int sig)
 {
   (void)sig;
   static const char msg[] = "fault_torture: run hung for 60 s: ";
-  ssize_t rc = write(2, msg, sizeof msg - 1);
-  rc = write(2, current_run, strlen(current_run));
-  rc = write(2, "\n", 1);
-  (void)rc;
+  /* Best effort on the way out: nothing to do if a write fails. */
+  if (write(2, msg, sizeof msg - 1) < 0 ||
+      write(2, current_run, strlen(current_run)) < 0 || write(2, "\n", 1) < 0)
+    _exit(1);
   _exit(1);
 }
 
@@ -922,15 +920,16 @@ static void describe(char *buf, size_t size, const scenario *sc, const run *r,
                      const ns_fault_plan *plan)
 {
   int len = snprintf(buf, size, "%s/%s%s", sc->name,
-                     r->family == AF_INET6 ? "v6" :
-                     r->family == AF_UNIX ? "unix" : "v4",
+                     r->family == AF_INET6  ? "v6"
+                     : r->family == AF_UNIX ? "unix"
+                                            : "v4",
                      r->timed ? "/timeout" : "");
   if (plan->storm)
     len += snprintf(buf + len, size - (size_t)len, " storm of %s",
                     ns_fault_kind_name(plan->kind));
   else if (plan->at)
-    len += snprintf(buf + len, size - (size_t)len, " call #%ld %s",
-                    plan->at, ns_fault_kind_name(plan->kind));
+    len += snprintf(buf + len, size - (size_t)len, " call #%ld %s", plan->at,
+                    ns_fault_kind_name(plan->kind));
   (void)len;
 }
 
@@ -1081,7 +1080,7 @@ static void torture(const scenario *sc)
                 totals.runs - runs_before, totals.injected - injected_before);
 }
 
-/* ---- the public functions that ask nothing of the system ------------------- */
+/* ---- the public functions that ask nothing of the system ----------------- */
 
 /* Calls every public function that must make no fallible call, with the
    shim counting: none may be counted. */
@@ -1092,8 +1091,8 @@ static long pure_calls(void)
   ns_addrinfo *list;
   assert_ns_ok(ns_socket_create(&s, AF_INET, SOCK_STREAM, 0));
   assert_ns_ok(ns_poller_create(&p, NS_POLLER_POLL));
-  assert_ns_ok(ns_getaddrinfo(&list, "127.0.0.1", "1", AF_INET, SOCK_STREAM,
-                              0, AI_NUMERICHOST));
+  assert_ns_ok(ns_getaddrinfo(&list, "127.0.0.1", "1", AF_INET, SOCK_STREAM, 0,
+                              AI_NUMERICHOST));
   ns_fault_plan plan = {0, NS_FAULT_EINTR, false, true};
   ns_fault_start(&plan);
 
@@ -1177,7 +1176,7 @@ static long pure_calls(void)
   return counted;
 }
 
-/* ---- cmocka cases ----------------------------------------------------------- */
+/* ---- cmocka cases -------------------------------------------------------- */
 
 static void check_totals(void)
 {

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_CHECK(cond)                                                       \
   do {                                                                         \
     if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__,     \
+      fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__,      \
               #cond);                                                          \
       abort();                                                                 \
     }                                                                          \
@@ -43,9 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Formatting into exactly `need` bytes works; into need - 1 it fails and
    leaves every byte alone. The buffers are malloc'd to size, so a write
    past their end is caught by ASan or valgrind. */
-static inline void
-fuzz_check_format_sizes(const ns_addr *a, const char *want,
-                        ns_err (*fmt)(const ns_addr *, char *, size_t))
+static inline void fuzz_check_format_sizes(const ns_addr *a, const char *want,
+                                           ns_err (*fmt)(const ns_addr *,
+                                                         char *, size_t))
 {
   size_t need = strlen(want) + 1;
   char *exact = malloc(need);

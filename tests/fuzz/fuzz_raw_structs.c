@@ -161,8 +161,7 @@ static void check_operations(const ns_addr *a, const ns_addr *b)
     (void)ns_addr_inet6(&any, "::1", 0, 0, 0);
   else
     (void)ns_addr_inet(&any, "127.0.0.1", 0);
-  if (ns_socket_create(&sink, family, SOCK_DGRAM | SOCK_NONBLOCK, 0) ==
-          NS_OK &&
+  if (ns_socket_create(&sink, family, SOCK_DGRAM | SOCK_NONBLOCK, 0) == NS_OK &&
       ns_bind(sink, &any) != NS_OK) {
     ns_close(sink);
     sink = NULL;

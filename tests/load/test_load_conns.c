@@ -93,9 +93,10 @@ static void test_load_conns__thousand_held_open(void **state)
   }
   assert_ns_ok(ns_close(l));
   assert_int_equal(ns_test_fd_count(), base);
-  print_message("load: %d connections held open and echoed, then closed: %.2f s, "
-                "descriptors back to %d\n",
-                CONCURRENT, ns_test_now() - t0, base);
+  print_message(
+      "load: %d connections held open and echoed, then closed: %.2f s, "
+      "descriptors back to %d\n",
+      CONCURRENT, ns_test_now() - t0, base);
 }
 
 static void test_load_conns__sequential_cycles(void **state)

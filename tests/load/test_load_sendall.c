@@ -192,8 +192,7 @@ static void transfer(size_t chunk, uint64_t total, mode m, int sndbuf)
   print_message("load: %10llu bytes in %5zu-byte chunks, SO_SNDBUF %2d KiB, "
                 "%s: %.2f s, %.0f MB/s, checksum %016llx matches; %ld "
                 "sendall calls, %ld partial (non-blocking), %ld signals\n",
-                (unsigned long long)total, chunk, sndbuf / KIB, mode_name(m),
-                t,
+                (unsigned long long)total, chunk, sndbuf / KIB, mode_name(m), t,
                 (double)total / t / 1e6, (unsigned long long)sum, calls,
                 partial, (long)alarms);
   assert_ns_ok(ns_close(tx));

@@ -112,14 +112,14 @@ static void test_load_udp__million_datagrams(void **state)
   assert_ns_ok(r.err);
 
   long dropped = DATAGRAMS - r.received;
-  print_message("load: %d datagrams of %d bytes sent in %.2f s (%.0f per second); "
-                "%ld sent, %ld send errors; %ld received, %ld dropped "
-                "(%.2f%%), %ld duplicated, %ld corrupt, %ld out of order; "
-                "SO_RCVBUF %d\n",
-                DATAGRAMS, SIZE, t_send, DATAGRAMS / t_send, sent,
-                send_errors, r.received, dropped,
-                100.0 * (double)dropped / DATAGRAMS, r.duplicates, r.corrupt,
-                r.out_of_order, rcvbuf);
+  print_message(
+      "load: %d datagrams of %d bytes sent in %.2f s (%.0f per second); "
+      "%ld sent, %ld send errors; %ld received, %ld dropped "
+      "(%.2f%%), %ld duplicated, %ld corrupt, %ld out of order; "
+      "SO_RCVBUF %d\n",
+      DATAGRAMS, SIZE, t_send, DATAGRAMS / t_send, sent, send_errors,
+      r.received, dropped, 100.0 * (double)dropped / DATAGRAMS, r.duplicates,
+      r.corrupt, r.out_of_order, rcvbuf);
   assert_int_equal(r.duplicates, 0);
   assert_int_equal(r.corrupt, 0);
   assert_true(r.received > 0 && r.received <= sent);

@@ -23,8 +23,7 @@ extern char **environ;
 static bool executable(const char *path)
 {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-         access(path, X_OK) == 0;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
 const char *perf_valgrind(void)
@@ -70,16 +69,15 @@ static bool read_dump(const char *path, struct perf_region *r)
       memcpy(r->name, name, len);
       r->name[len] = '\0';
     } else if (strncmp(line, "summary:", 8) == 0) {
-      have_summary = sscanf(line + 8, "%" SCNu64 " %" SCNu64, &r->ir,
-                            &r->sys) >= 1;
+      have_summary =
+          sscanf(line + 8, "%" SCNu64 " %" SCNu64, &r->ir, &r->sys) >= 1;
     } else if (strncmp(line, "fn=", 3) == 0) {
       in_clock = strstr(line, "clock_gettime") != NULL;
     } else if (strncmp(line, "calls=", 6) == 0) {
       after_calls = true;
     } else if (line[0] >= '0' && line[0] <= '9') {
       uint64_t pos, ir = 0, sys = 0;
-      int n = sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, &pos, &ir,
-                     &sys);
+      int n = sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, &pos, &ir, &sys);
       if (after_calls)
         after_calls = false;
       else if (in_clock && n >= 2) {
@@ -146,14 +144,10 @@ int perf_callgrind_run(const char *valgrind, const char *worker,
   snprintf(outfile, sizeof outfile, "%s/cg.out", dir);
   snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s", outfile);
   snprintf(log, sizeof log, "%s/valgrind.log", dir);
-  char *argv[] = {(char *)valgrind,
-                  "--tool=callgrind",
-                  "--collect-systime=nsec",
-                  "--compress-strings=no",
-                  "--compress-pos=no",
-                  outopt,
-                  (char *)worker,
-                  NULL};
+  char *argv[] = {(char *)valgrind,         "--tool=callgrind",
+                  "--collect-systime=nsec", "--compress-strings=no",
+                  "--compress-pos=no",      outopt,
+                  (char *)worker,           NULL};
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -171,8 +165,7 @@ int perf_callgrind_run(const char *valgrind, const char *worker,
              WEXITSTATUS(status) != 0) {
     skip = unreadable_debuginfo(log);
     if (!skip) {
-      fprintf(stderr, "%s %s failed (status %d):\n", valgrind, worker,
-              status);
+      fprintf(stderr, "%s %s failed (status %d):\n", valgrind, worker, status);
       show_log(log);
     }
   } else {

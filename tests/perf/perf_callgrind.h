@@ -31,9 +31,9 @@
 
 struct perf_region {
   char name[64];
-  uint64_t ir;        /* instructions, everything in the region */
-  uint64_t sys;       /* system calls, everything in the region */
-  uint64_t clock_ir;  /* of those, inside clock_gettime() */
+  uint64_t ir;       /* instructions, everything in the region */
+  uint64_t sys;      /* system calls, everything in the region */
+  uint64_t clock_ir; /* of those, inside clock_gettime() */
   uint64_t clock_sys;
 };
 

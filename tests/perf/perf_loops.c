@@ -31,8 +31,8 @@
 #include "perf_loops.h"
 
 struct fixture {
-  ns_socket *a, *b;     /* a connected TCP pair, or two bound UDP sockets */
-  int fa, fb;           /* their descriptors, for the raw loops */
+  ns_socket *a, *b; /* a connected TCP pair, or two bound UDP sockets */
+  int fa, fb;       /* their descriptors, for the raw loops */
   ns_addr addr_a, addr_b;
 };
 

@@ -318,13 +318,16 @@ static void test_perf_alloc__one_allocation_per_handle(void **state)
 
   if (create_allocs != 1 || create_size > 64)
     fail_msg("socket(): %d allocations, the last of %zu bytes; expected one "
-             "of at most 64", create_allocs, create_size);
+             "of at most 64",
+             create_allocs, create_size);
   if (accept_allocs != 1 || accept_size > 64)
     fail_msg("accept(): %d allocations, the last of %zu bytes; expected one "
-             "of at most 64", accept_allocs, accept_size);
+             "of at most 64",
+             accept_allocs, accept_size);
   if (count.allocs != 0 || count.frees != 2)
     fail_msg("close() of two handles: %d allocations and %d frees; expected "
-             "0 and 2", count.allocs, count.frees);
+             "0 and 2",
+             count.allocs, count.frees);
 }
 
 int main(void)

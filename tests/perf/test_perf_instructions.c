@@ -31,8 +31,7 @@ static void within_budget(const char *region, const char *raw_region,
 {
   const struct perf_region *ns = perf_region(&run, region);
   const struct perf_region *raw = perf_region(&run, raw_region);
-  double extra =
-      ((double)(ns->ir - ns->clock_ir) - (double)raw->ir) / CALLS;
+  double extra = ((double)(ns->ir - ns->clock_ir) - (double)raw->ir) / CALLS;
   printf("# %-24s %6.2f extra instructions per call (budget %g; raw call "
          "%.2f, clock read %.2f under valgrind)\n",
          region, extra, budget, (double)raw->ir / CALLS,
@@ -64,8 +63,7 @@ static void test_perf_instructions__tcp_send_recv_timeout(void **state)
 static void test_perf_instructions__tcp_sendall_recv_timeout(void **state)
 {
   (void)state;
-  within_budget("tcp_ns_sendall_timeout", "tcp_raw",
-                NS_PERF_EXTRA_IR_TIMEOUT);
+  within_budget("tcp_ns_sendall_timeout", "tcp_raw", NS_PERF_EXTRA_IR_TIMEOUT);
 }
 
 static void test_perf_instructions__udp_sendto_recvfrom(void **state)
@@ -116,6 +114,6 @@ int main(void)
       NS_TEST(test_perf_instructions__udp_sendto_recvfrom),
       NS_TEST(test_perf_instructions__udp_sendto_recvfrom_timeout),
   };
-  return cmocka_run_group_tests_name("perf_instructions", tests,
-                                     callgrind_ran, NULL);
+  return cmocka_run_group_tests_name("perf_instructions", tests, callgrind_ran,
+                                     NULL);
 }

@@ -17,10 +17,10 @@ void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
   if (got == want)
     return;
   print_error("%s:%d: %s\n  returned %s (%d): %s [op %s, errno %d]\n"
-                 "  expected %s (%d)\n",
-                 file, line, expr, ns_error_name(got), (int)got,
-                 ns_error_last_message(), ns_error_last_operation(),
-                 ns_error_last_errno(), ns_error_name(want), (int)want);
+              "  expected %s (%d)\n",
+              file, line, expr, ns_error_name(got), (int)got,
+              ns_error_last_message(), ns_error_last_operation(),
+              ns_error_last_errno(), ns_error_name(want), (int)want);
   _fail(file, line);
 }
 
@@ -97,7 +97,7 @@ int ns_test_fd_teardown(void **state)
   int now = ns_test_fd_count();
   if (now != fd_baseline) {
     print_error("descriptor leak: %d open before the case, %d after\n",
-                   fd_baseline, now);
+                fd_baseline, now);
     return -1;
   }
   return 0;

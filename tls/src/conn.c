@@ -87,9 +87,9 @@ static int run(ns_tls *t, enum tls_op op, double timeout, const char *name,
     if (r > 0 || (op == OP_SHUTDOWN && r == 0))
       return r > 0 ? r : 2; /* 2: close_notify sent, the peer's not read */
     int kind = SSL_get_error(t->ssl, r);
-    short events = kind == SSL_ERROR_WANT_READ    ? POLLIN
-                   : kind == SSL_ERROR_WANT_WRITE ? POLLOUT
-                                                  : 0;
+    short events = (short)(kind == SSL_ERROR_WANT_READ    ? POLLIN
+                           : kind == SSL_ERROR_WANT_WRITE ? POLLOUT
+                                                          : 0);
     if (!events || timeout == 0) {
       *err = ns__tls_fail(t, r, name);
       return 0;

@@ -132,7 +132,7 @@ static void reason_symbol(unsigned long e, const char *text)
   size_t i = 0;
   for (; text[i] && i + 1 < sizeof detail.reason; i++) {
     unsigned char c = (unsigned char)text[i];
-    detail.reason[i] = c == ' ' ? '_' : (char)toupper(c);
+    detail.reason[i] = (char)(c == ' ' ? '_' : toupper(c));
   }
   detail.reason[i] = '\0';
 }

@@ -110,7 +110,8 @@ static int give_password(char *buf, size_t size, void *userdata)
   size_t n = strlen(pw);
   if (n > size)
     return -1;
-  memcpy(buf, pw, n);
+  /* OpenSSL takes the length returned, not a terminated string. */
+  memcpy(buf, pw, n); /* NOLINT(bugprone-not-null-terminated-result) */
   return (int)n;
 }
 

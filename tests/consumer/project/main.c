@@ -51,7 +51,7 @@ int main(void)
   if (ns_addr_port(&bound) <= 0)
     return fail("no port bound", NS_OK);
 
-  printf("consumer: libnetsock %s, bound 127.0.0.1:%d\n",
-         ns_version_string(), ns_addr_port(&bound));
+  printf("consumer: libnetsock %s, bound 127.0.0.1:%d\n", ns_version_string(),
+         ns_addr_port(&bound));
   return 0;
 }
