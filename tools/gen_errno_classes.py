@@ -12,6 +12,8 @@ when the file differs from what python3 says now.
 import errno
 import sys
 
+from table_check import check_committed
+
 
 def table():
     lines = ["# errno name class: type(OSError(errno, '')).__name__"]
@@ -23,14 +25,8 @@ def table():
 
 def main(argv):
     if len(argv) == 3 and argv[1] == "--check":
-        with open(argv[2], encoding="ascii") as f:
-            committed = f.read()
-        if committed != table():
-            sys.stderr.write(f"{argv[2]} is stale: regenerate it with "
-                             f"{argv[0]} > {argv[2]}\n")
-            return 1
-        print("errno table matches python3")
-        return 0
+        return check_committed(argv[0], argv[2], table(),
+                               "errno table matches python3")
     if len(argv) != 1:
         sys.stderr.write(__doc__)
         return 2

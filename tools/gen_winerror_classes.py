@@ -36,6 +36,8 @@ compiles it with mingw-w64.
 import re
 import sys
 
+from table_check import check_committed
+
 # (2) The Microsoft C runtime's errno values that the tables use.
 MSVC_ERRNO = {
     "EPERM": 1, "ENOENT": 2, "ESRCH": 3, "EINTR": 4, "E2BIG": 7,
@@ -277,14 +279,8 @@ def check_errmap(path):
 
 def main(argv):
     if len(argv) == 3 and argv[1] == "--check":
-        with open(argv[2], encoding="ascii") as f:
-            committed = f.read()
-        if committed != table():
-            sys.stderr.write(f"{argv[2]} is stale: regenerate it with "
-                             f"{argv[0]} > {argv[2]}\n")
-            return 1
-        print("Windows error table matches the generator")
-        return 0
+        return check_committed(argv[0], argv[2], table(),
+                               "Windows error table matches the generator")
     if len(argv) == 2 and argv[1] == "--c-asserts":
         sys.stdout.write(c_asserts())
         return 0
