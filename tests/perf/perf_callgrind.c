@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "ns_test.h"
+
 extern char **environ;
 
 static bool executable(const char *path)
@@ -88,23 +90,6 @@ static bool read_dump(const char *path, struct perf_region *r)
   }
   fclose(f);
   return have_summary && r->name[0];
-}
-
-static void remove_dir(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (d) {
-    struct dirent *e;
-    char path[4352];
-    while ((e = readdir(d)) != NULL) {
-      if (e->d_name[0] == '.')
-        continue;
-      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-      unlink(path);
-    }
-    closedir(d);
-  }
-  rmdir(dir);
 }
 
 /* Did valgrind give up on the debug information rather than run? */
@@ -189,7 +174,7 @@ int perf_callgrind_run(const char *valgrind, const char *worker,
     }
     closedir(d);
   }
-  remove_dir(dir);
+  ns_test_remove_dir(dir);
   if (skip)
     return PERF_SKIP;
   if (ok && out->count == 0) {

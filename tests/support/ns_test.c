@@ -68,6 +68,23 @@ void ns_test_check_last(int want_errno, const char *want_message,
   _fail(file, line);
 }
 
+void ns_test_remove_dir(const char *dir)
+{
+  DIR *d = opendir(dir);
+  if (d) {
+    struct dirent *e;
+    char path[4352];
+    while ((e = readdir(d)) != NULL) {
+      if (e->d_name[0] == '.')
+        continue;
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      unlink(path);
+    }
+    closedir(d);
+  }
+  rmdir(dir);
+}
+
 int ns_test_fd_count(void)
 {
   DIR *dir = opendir("/proc/self/fd");

@@ -65,6 +65,9 @@ void ns_test_check_last(int want_errno, const char *want_message,
 /* The number of open descriptors of this process (/proc/self/fd). */
 int ns_test_fd_count(void);
 
+/* Remove a flat scratch directory the test made: its files, then itself. */
+void ns_test_remove_dir(const char *dir);
+
 /*
  * A cmocka case wrapped in fd accounting: the case fails if it leaves a
  * descriptor open. Every test case in this project uses it.

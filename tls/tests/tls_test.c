@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "tls_test.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -17,21 +16,8 @@ static pid_t owner;
 
 static void remove_dir(void)
 {
-  if (!dir[0] || getpid() != owner)
-    return;
-  DIR *d = opendir(dir);
-  if (d) {
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-      if (e->d_name[0] == '.')
-        continue;
-      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-      unlink(path);
-    }
-    closedir(d);
-  }
-  rmdir(dir);
+  if (dir[0] && getpid() == owner)
+    ns_test_remove_dir(dir);
 }
 
 const char *tls_test_dir(void)
