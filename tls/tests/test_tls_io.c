@@ -314,7 +314,10 @@ static void test_tls_io__non_blocking_with_poller(void **state)
     assert_ns_ok(ns_poller_wait(p, events, 1, ns_test_slack(10), &n));
     assert_int_equal(n, 1);
   }
-  assert_true(wants >= 1); /* the server's reply cannot be there at once */
+  /* How many rounds the handshake took is the scheduler's: a server that
+     answers between the ClientHello and the first read lets it finish in
+     one call, so `wants` is not asserted; the want-read case is, below. */
+  (void)wants;
 
   /* Nothing to read yet: SSLWantReadError, not a block. */
   char buf[64];
