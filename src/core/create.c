@@ -260,8 +260,7 @@ static void attempt_start(race *r, const ns_addr *addr, int type, int proto)
     return;
   }
   if (err == NS_ERR_BLOCKING_IO &&
-      ns_error_last_errno() == NS__CONNECT_IN_PROGRESS &&
-      !r->nonblocking) {
+      ns_error_last_errno() == NS__CONNECT_IN_PROGRESS && !r->nonblocking) {
     r->pending[r->n_pending] = s;
     r->pending_addr[r->n_pending] = *addr;
     r->n_pending++;
