@@ -623,7 +623,7 @@ bool ns_has_ipv6(void)
     return true;
   }
   int e = ns_error_last_errno();
-  if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT) {
+  if (e == NS__NO_FAMILY || e == NS__NO_PROTOCOL) {
     atomic_store(&learned, -1);
     return false;
   }
