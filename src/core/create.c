@@ -572,8 +572,12 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
   err = ns_socket_create(&s, family, SOCK_STREAM, 0);
   if (err)
     return err;
-  /* Python ignores a failure here and lets bind() report the problem. */
+#if !NS_WINSOCK
+  /* Python ignores a failure here and lets bind() report the problem. On
+     Windows SO_REUSEADDR would let another program bind the same port, so
+     Python leaves it off there, and so does this. */
   (void)ns_setsockopt_int(s, SOL_SOCKET, SO_REUSEADDR, 1);
+#endif
   if (opts->reuse_port) {
 #ifdef SO_REUSEPORT
     err = ns_setsockopt_int(s, SOL_SOCKET, SO_REUSEPORT, 1);
