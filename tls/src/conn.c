@@ -232,6 +232,11 @@ ns_err ns_tls_unwrap(ns_tls *t, ns_socket **sock_out)
   if (!sock_out)
     return ns__tls_fail_msg(NS_ERR_VALUE, "unwrap", 0,
                             "sock_out must not be NULL");
+  /* The kernel would go on encrypting whatever the socket sends. */
+  if (t->ktls_send)
+    return ns__tls_fail_msg(NS_ERR_VALUE, "unwrap", 0,
+                            "cannot unwrap a connection whose sends the "
+                            "kernel encrypts (kernel TLS)");
   double timeout = ns__tls_call_begin(t);
   ns_err err = NS_OK;
   /* Send our close_notify, then read the peer's (a second call), as
