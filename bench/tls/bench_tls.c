@@ -242,8 +242,8 @@ static double raw_bulk(SSL_CTX *ctx, int port, size_t bytes,
   return (double)bytes / t / 1e9;
 }
 
-/* sendfile with kernel TLS allowed (ctx has SSL_OP_ENABLE_KTLS): sets
-   *ktls to whether the kernel encrypted. */
+/* sendfile with kernel TLS allowed (ctx has SSL_OP_ENABLE_KTLS); `ktls`
+   gets whether the kernel encrypted. */
 static double raw_sendfile(SSL_CTX *ctx, int port, int fd, size_t bytes,
                            bool *ktls)
 {
@@ -437,8 +437,8 @@ static int client(int port, const char *cafile, int rounds, int mib,
         sf[1][r] = ns_sendfile_case(ns_k, port, file, bytes, &ktls[1]);
     }
     printf("sendfile-%s,raw,%d,%.3f,GB/s\nsendfile-%s,netsock,%d,%.3f,GB/s\n",
-           ktls[0] ? "ktls" : "copy", r, sf[0][r], ktls[1] ? "ktls" : "copy",
-           r, sf[1][r]);
+           ktls[0] ? "ktls" : "copy", r, sf[0][r], ktls[1] ? "ktls" : "copy", r,
+           sf[1][r]);
     fflush(stdout);
   }
   double writes = (double)rounds * (double)(bytes / CHUNK);
@@ -453,7 +453,9 @@ static int client(int port, const char *cafile, int rounds, int mib,
   double s0 = median(sf[0], rounds), s1 = median(sf[1], rounds);
   printf("# median sendfile: raw %.3f GB/s (%s), netsock %.3f GB/s (%s), "
          "ratio %.3f\n",
-         s0, ktls[0] ? "kernel TLS, SSL_sendfile" : "no kernel TLS: pread+SSL_write",
+         s0,
+         ktls[0] ? "kernel TLS, SSL_sendfile"
+                 : "no kernel TLS: pread+SSL_write",
          s1, ktls[1] ? "kernel TLS, sendfile(2)" : "no kernel TLS: copy path",
          s1 / s0);
   for (int i = 0; i < 2; i++) {

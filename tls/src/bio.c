@@ -168,7 +168,7 @@ static int bio_puts(BIO *b, const char *s)
 /* OpenSSL's controls for kernel TLS, which its public headers leave out
    (the numbers are fixed: they are part of its ABI). */
 enum {
-  CTRL_SET_KTLS = 72,              /* num: non-zero the send side */
+  CTRL_SET_KTLS = 72,               /* num: non-zero the send side */
   CTRL_SET_KTLS_SEND_CTRL_MSG = 74, /* num: the next record's type */
   CTRL_CLEAR_KTLS_CTRL_MSG = 75
 };

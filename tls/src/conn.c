@@ -291,7 +291,7 @@ static ns_err set_hostname(ns_tls *t, const char *host)
 {
   const char *op = "wrap_socket";
   if (!(t->server_hostname = strdup(host)))
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   bool ip = is_ip_literal(host);
   /* An IP address is never sent as SNI (RFC 6066). */
   if (!ip && !SSL_set_tlsext_host_name(t->ssl, host))
@@ -356,7 +356,7 @@ ns_err ns_tls_wrap_socket(ns_tls **out, ns_tls_context *ctx, ns_socket *sock,
     return err;
   ns_tls *t = calloc(1, sizeof *t);
   if (!t)
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   t->sock = sock;
   t->fd = ns_fileno(sock);
   t->flags = flags;

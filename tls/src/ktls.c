@@ -80,10 +80,9 @@ ns_err ns__tls_sendfile_ktls(ns_tls *t, int fd, int64_t offset, size_t count,
     if (SSL_get_error(t->ssl, (int)n) != SSL_ERROR_WANT_WRITE) {
       /* sendfile(2)'s own failure (EPIPE ...), or OpenSSL's (the
          connection was shut down): the errno tells which. */
-      err = saved && saved != EAGAIN ? ns__tls_fail_msg(
-                                           ns_error_from_errno(saved), op,
-                                           saved, NULL)
-                                     : ns__tls_fail(t, (int)n, op);
+      err = saved && saved != EAGAIN
+                ? ns__tls_fail_msg(ns_error_from_errno(saved), op, saved, NULL)
+                : ns__tls_fail(t, (int)n, op);
       break;
     }
     int ready = ns__tls_wait(t, POLLOUT); /* also after EINTR (PEP 475) */

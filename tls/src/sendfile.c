@@ -80,10 +80,10 @@ ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset, size_t count,
 
   size_t total = 0;
   /* sendfile(2) needs a file it can seek in (not a pipe). */
-  ns_err err = seekable && t->ktls_send
-                   ? ns__tls_sendfile_ktls(t, fd, offset, count, &total)
-                   : copy_chunks(t, timeout, fd, seekable, offset, count,
-                                 &total);
+  ns_err err =
+      seekable && t->ktls_send
+          ? ns__tls_sendfile_ktls(t, fd, offset, count, &total)
+          : copy_chunks(t, timeout, fd, seekable, offset, count, &total);
   /* As in Python, the file's position ends after what was sent. */
   if (seekable)
     lseek(fd, (off_t)(offset + (int64_t)total), SEEK_SET);
