@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 
 #include <openssl/err.h>
 
@@ -51,6 +54,44 @@ static int make_nonblocking(int fd)
   return fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ? -1 : flags;
 }
 
+/*
+ * sendfile(2) takes no MSG_NOSIGNAL, and a peer that has gone raises
+ * SIGPIPE; the library promises BrokenPipeError and never touches signal
+ * dispositions. So the calling thread blocks SIGPIPE around the call and,
+ * when it failed with EPIPE, takes the signal it raised off the pending
+ * set (one pending before belongs to someone else: standard signals do
+ * not queue). As the core does around its own sendfile.
+ */
+struct sigpipe_guard {
+  sigset_t old_mask;
+  bool was_pending;
+};
+
+static void sigpipe_block(struct sigpipe_guard *g)
+{
+  sigset_t pipe_set, pending;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  sigemptyset(&pending);
+  sigpending(&pending);
+  g->was_pending = sigismember(&pending, SIGPIPE) == 1;
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &g->old_mask);
+}
+
+static void sigpipe_restore(const struct sigpipe_guard *g, bool had_epipe)
+{
+  sigset_t pipe_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  if (had_epipe && !g->was_pending) {
+    const struct timespec zero = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+      ;
+  }
+  if (sigismember(&g->old_mask, SIGPIPE) != 1)
+    pthread_sigmask(SIG_UNBLOCK, &pipe_set, NULL);
+}
+
 ns_err ns__tls_sendfile_ktls(ns_tls *t, int fd, int64_t offset, size_t count,
                              size_t *sent_out)
 {
@@ -62,6 +103,9 @@ ns_err ns__tls_sendfile_ktls(ns_tls *t, int fd, int64_t offset, size_t count,
     *sent_out = 0;
     return ns__tls_fail_msg(ns_error_from_errno(errno), op, errno, NULL);
   }
+  struct sigpipe_guard guard;
+  sigpipe_block(&guard);
+  bool had_epipe = false;
   while (count == 0 || total < count) {
     size_t want = SENDFILE_MAX;
     if (count && count - total < want)
@@ -77,6 +121,7 @@ ns_err ns__tls_sendfile_ktls(ns_tls *t, int fd, int64_t offset, size_t count,
       continue;
     }
     int saved = errno;
+    had_epipe = saved == EPIPE;
     if (SSL_get_error(t->ssl, (int)n) != SSL_ERROR_WANT_WRITE) {
       /* sendfile(2)'s own failure (EPIPE ...), or OpenSSL's (the
          connection was shut down): the errno tells which. */
@@ -96,6 +141,7 @@ ns_err ns__tls_sendfile_ktls(ns_tls *t, int fd, int64_t offset, size_t count,
       break;
     }
   }
+  sigpipe_restore(&guard, had_epipe);
   if (old_flags >= 0 && !(old_flags & O_NONBLOCK))
     fcntl(t->fd, F_SETFL, old_flags);
   *sent_out = total;
