@@ -320,10 +320,12 @@ NS_TLS_EXTERN ns_err ns_tls_context_set_alpn_protocols(
     ns_tls_context *ctx, const char *const *protocols, size_t count);
 
 /**
- * Let connections of this context hand their send side to the kernel's
- * TLS (kernel TLS, OpenSSL's SSL_OP_ENABLE_KTLS) once the handshake is
- * done, so that ns_tls_sendfile() sends a file with sendfile(2) and the
- * kernel encrypts it. Off by default, as in Python: the kernel must have
+ * Allow kernel TLS for the connections of this context.
+ *
+ * With it, a connection hands its send side to the kernel's TLS
+ * (OpenSSL's SSL_OP_ENABLE_KTLS) once the handshake is done, so that
+ * ns_tls_sendfile() sends a file with sendfile(2) and the kernel
+ * encrypts it. Off by default, as in Python: the kernel must have
  * the "tls" module and support the negotiated cipher, and where it does
  * not the connection simply stays in user space (ns_tls_ktls_send() says
  * which). The receive side always stays in user space. A connection whose
@@ -478,14 +480,17 @@ NS_TLS_EXTERN ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset,
                                      size_t count, size_t *sent_out);
 
 /**
- * Whether the kernel encrypts what this connection sends (kernel TLS):
- * true once the handshake is done on a connection of a context with
+ * Whether the kernel encrypts what this connection sends (kernel TLS).
+ *
+ * True once the handshake is done on a connection of a context with
  * ns_tls_context_set_ktls(), where the kernel has TLS and supports the
  * cipher; then ns_tls_sendfile() uses sendfile(2).
+ *
  * @param t the connection.
  * @return true when the send side is in the kernel; false otherwise and
  *         for NULL.
- * Python: none (CPython uses it inside SSLSocket.sendfile only).
+ * Python: `ssock._sslobj.uses_ktls_for_send()` (private, 3.12), which
+ *         SSLSocket.sendfile asks.
  * @since 1.1
  */
 NS_TLS_EXTERN bool ns_tls_ktls_send(const ns_tls *t);
