@@ -489,8 +489,8 @@ NS_TLS_EXTERN ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset,
  * @param t the connection.
  * @return true when the send side is in the kernel; false otherwise and
  *         for NULL.
- * Python: `ssock._sslobj.uses_ktls_for_send()` (private, 3.12), which
- *         SSLSocket.sendfile asks.
+ * Python: `ssock._sslobj.uses_ktls_for_send()` (private), which recent
+ *         CPython's SSLSocket.sendfile asks before using SSL_sendfile.
  * @since 1.1
  */
 NS_TLS_EXTERN bool ns_tls_ktls_send(const ns_tls *t);
