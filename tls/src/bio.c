@@ -38,6 +38,15 @@
 #include <linux/tls.h>
 #endif
 
+/* Kernel TLS as Linux has it: records of other types than application
+   data go with their type in a TLS_SET_RECORD_TYPE control message.
+   Elsewhere (FreeBSD's differs) the BIO declines kernel TLS. */
+#if defined(__linux__) && defined(TLS_SET_RECORD_TYPE) && defined(SOL_TLS)
+#define HAVE_LINUX_KTLS 1
+#else
+#define HAVE_LINUX_KTLS 0
+#endif
+
 #include "internal.h"
 
 static BIO_METHOD *method;
@@ -112,7 +121,7 @@ static int bio_read(BIO *b, char *buf, int len)
 static ssize_t send_once(ns_tls *t, const char *buf, size_t len)
 {
   int flags = MSG_NOSIGNAL | t->io_flags;
-#if defined(__linux__) && defined(TLS_SET_RECORD_TYPE)
+#if HAVE_LINUX_KTLS
   if (t->ktls_record_type) {
     union {
       char buf[CMSG_SPACE(sizeof(unsigned char))];
@@ -201,8 +210,8 @@ static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
       *(int *)ptr = t->fd;
     return t->fd;
   case CTRL_SET_KTLS:
-    /* The send side only: see the comment at the top. */
-    return num ? start_ktls_send(t, num, ptr) : 0;
+    /* The send side only, on Linux: see the comment at the top. */
+    return HAVE_LINUX_KTLS && num ? start_ktls_send(t, num, ptr) : 0;
   case BIO_CTRL_GET_KTLS_SEND:
     return t->ktls_send;
   case BIO_CTRL_GET_KTLS_RECV:
