@@ -116,9 +116,10 @@ int main(int argc, char **argv)
   snprintf(params, sizeof params, "size=%zu;timeout=%s%s;iters=%ld;cpus=%d/%d",
            o.size, timeout, raw_timeout, o.iters, o.client_cpu, o.server_cpu);
 
-  struct pp_side *ns = pp_ns_open(o.size, o.timeout, o.server_cpu, -1);
-  struct pp_side *raw =
-      pp_raw_open(o.size, o.raw_timeout, o.server_cpu, pp_ns_fileno(ns));
+  struct pp_side *ns = pp_ns_open(o.size, o.timeout, o.server_cpu,
+                                  (struct pp_foreign){NULL, NULL});
+  struct pp_side *raw = pp_raw_open(o.size, o.raw_timeout, o.server_cpu,
+                                    (struct pp_foreign){ns, pp_ns_drop});
   printf("params,round,first,netsock_us_rt,raw_us_rt\n");
   for (long r = -o.warmup; r < o.rounds; r++) {
     double t_ns, t_raw;

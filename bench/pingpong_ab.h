@@ -14,18 +14,26 @@
 /* A client connected to its own echo server, a forked process. */
 struct pp_side;
 
+/* The other twin's side, already open when a side forks its server. */
+struct pp_foreign {
+  void *side;                /* NULL: none */
+  void (*drop)(void *side); /* its pp_*_drop */
+};
+
 /* Connect, fork the echo server (pinned to server_cpu; -1: not pinned),
    put the timeout on both ends (< 0: none) and warm up. The server first
-   closes its copy of `foreign_fd` (-1: none), the other twin's client,
-   whose end of stream it would otherwise hold back. */
+   drops its copy of the foreign side: the other twin's client, whose end
+   of stream it would otherwise hold back, and its memory, which the
+   server leaves without freeing otherwise. */
 struct pp_side *pp_ns_open(size_t size, double timeout, int server_cpu,
-                           int foreign_fd);
+                           struct pp_foreign foreign);
 struct pp_side *pp_raw_open(size_t size, double timeout, int server_cpu,
-                            int foreign_fd);
+                            struct pp_foreign foreign);
 
-/* The client's descriptor. */
-int pp_ns_fileno(const struct pp_side *p);
-int pp_raw_fileno(const struct pp_side *p);
+/* In a forked server: close a side's client and free it, without waiting
+   for its own server. */
+void pp_ns_drop(void *side);
+void pp_raw_drop(void *side);
 
 /* Seconds that n round trips took. */
 double pp_ns_run(struct pp_side *p, long n);

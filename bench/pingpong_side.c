@@ -45,17 +45,16 @@ static void pin(int cpu)
     bench_die("sched_setaffinity", NULL);
 }
 
-int PP_SIDE(fileno)(const struct pp_side *p)
+void PP_SIDE(drop)(void *side)
 {
-#ifdef NETSOCK_BENCH_RAW
-  return p->client.fd;
-#else
-  return ns_fileno(p->client);
-#endif
+  struct pp_side *p = side;
+  bk_close(p->client);
+  free(p->buf);
+  free(p);
 }
 
 struct pp_side *PP_SIDE(open)(size_t size, double timeout, int server_cpu,
-                              int foreign_fd)
+                              struct pp_foreign foreign)
 {
   struct pp_side *p = calloc(1, sizeof *p);
   if (!p)
@@ -67,14 +66,16 @@ struct pp_side *PP_SIDE(open)(size_t size, double timeout, int server_cpu,
   p->server = bench_fork();
   if (p->server == 0) {
     pin(server_cpu);
-    if (foreign_fd >= 0)
-      close(foreign_fd);
+    if (foreign.side)
+      foreign.drop(foreign.side);
     bk_close(p->client);
     if (timeout >= 0)
       bk_settimeout(&server, timeout);
     while (bk_recv_full(server, p->buf, size))
       bk_send_full(server, p->buf, size);
     bk_close(server);
+    free(p->buf);
+    free(p);
     _exit(0);
   }
   bk_close(server);
