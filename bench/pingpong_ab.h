@@ -16,7 +16,7 @@ struct pp_side;
 
 /* The other twin's side, already open when a side forks its server. */
 struct pp_foreign {
-  void *side;                /* NULL: none */
+  void *side;               /* NULL: none */
   void (*drop)(void *side); /* its pp_*_drop */
 };
 
