@@ -66,6 +66,33 @@ typedef ADDRESS_FAMILY sa_family_t;
 #define NS__CONNECT_IN_PROGRESS EINPROGRESS
 #endif
 
+/* ---- sockets: what each backend gives the core's socket calls ---------- */
+
+/* A new socket: close-on-exec (on Windows: not inherited by child
+   processes), non-blocking if asked. NS_INVALID_SOCKET on failure, the
+   reason for ns__fail_sock(). */
+ns_os_socket ns__os_socket(int family, int type, int proto, bool nonblocking);
+
+/* accept(2), the new socket as ns__os_socket() makes it. */
+ns_os_socket ns__os_accept(ns_os_socket fd, struct sockaddr *addr,
+                           socklen_t *len, bool nonblocking);
+
+/* Close a socket: 0, or the error worth reporting (EINTR, after which
+   Linux has released the descriptor, and ECONNRESET, which Python ignores,
+   are not). */
+int ns__os_close(ns_os_socket fd);
+
+/* The reason the last socket call failed: errno, or WSAGetLastError(). */
+#if NS_WINSOCK
+#define ns__sock_errno() WSAGetLastError()
+#define NS__SOCK_EINTR WSAEINTR
+#define NS__SOCK_EWOULDBLOCK WSAEWOULDBLOCK
+#else
+#define ns__sock_errno() errno
+#define NS__SOCK_EINTR EINTR
+#define NS__SOCK_EWOULDBLOCK EWOULDBLOCK
+#endif
+
 /* A socket's slot in a table indexed by socket (the poller's), and
    whether a value is a socket at all. Windows hands out socket handles
    in multiples of 4. */

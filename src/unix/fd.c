@@ -146,3 +146,12 @@ int ns__os_check_open(int fd)
 {
   return fcntl(fd, F_GETFD) < 0 ? -1 : 0;
 }
+
+int ns__os_close(int fd)
+{
+  /* Linux releases the descriptor even when close() reports EINTR, and
+     Python ignores ECONNRESET from close(): neither is worth a failure. */
+  if (close(fd) == 0 || errno == EINTR || errno == ECONNRESET)
+    return 0;
+  return errno;
+}

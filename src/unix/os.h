@@ -14,17 +14,9 @@
 
 #include "internal.h"
 
-/* socket(2), close-on-exec, and non-blocking if asked. -1 and errno on
-   failure, with nothing left open. */
-int ns__os_socket(int family, int type, int proto, bool nonblocking);
-
 /* socketpair(2), both ends as ns__os_socket() makes them. */
 int ns__os_socketpair(int family, int type, int proto, bool nonblocking,
                       int fds[2]);
-
-/* accept(2), the new descriptor as ns__os_socket() makes it. */
-int ns__os_accept(int fd, struct sockaddr *addr, socklen_t *len,
-                  bool nonblocking);
 
 /* Make every descriptor an SCM_RIGHTS message of `m` carries
    close-on-exec, where recvmsg(2) could not do it itself. On failure

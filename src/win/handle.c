@@ -18,7 +18,7 @@
  */
 static int loopback_pair(int family, SOCKET out[2])
 {
-  SOCKET lsock = ns__win_socket(family, SOCK_STREAM, 0, false);
+  SOCKET lsock = ns__os_socket(family, SOCK_STREAM, 0, false);
   SOCKET a = INVALID_SOCKET, b = INVALID_SOCKET;
   if (lsock == INVALID_SOCKET)
     return -1;
@@ -36,14 +36,13 @@ static int loopback_pair(int family, SOCKET out[2])
   if (bind(lsock, &addr.u.sa, addr.len) != 0 || listen(lsock, 1) != 0 ||
       getsockname(lsock, &addr.u.sa, &len) != 0)
     goto fail;
-  a = ns__win_socket(family, SOCK_STREAM, 0, false);
+  a = ns__os_socket(family, SOCK_STREAM, 0, false);
   if (a == INVALID_SOCKET || connect(a, &addr.u.sa, len) != 0)
     goto fail;
   int plen = sizeof peer.u;
-  b = accept(lsock, &peer.u.sa, &plen);
+  b = ns__os_accept(lsock, &peer.u.sa, &plen, false);
   if (b == INVALID_SOCKET)
     goto fail;
-  SetHandleInformation((HANDLE)b, HANDLE_FLAG_INHERIT, 0);
   int nlen = sizeof name.u;
   if (getsockname(a, &name.u.sa, &nlen) != 0)
     goto fail;

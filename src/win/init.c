@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Winsock's start, once per process, and what the core asks of every
- * backend: the text of a C library error number, readiness of several
- * sockets at once, and whether a socket is open.
+ * Winsock's start, once per process, and the text of a C library error
+ * number.
  *
  * Winsock needs WSAStartup before any other call. The library makes it
  * on first use, from whichever thread comes first, as Python's socket
@@ -39,15 +38,4 @@ const char *ns__os_strerror(int errnum)
      C library errno ("[Errno 9] Bad file descriptor"). */
   const char *text = strerror(errnum);
   return text && *text ? text : NULL;
-}
-
-int ns__os_check_open(ns_os_socket fd)
-{
-  int type;
-  int len = sizeof type;
-  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0) {
-    errno = EBADF;
-    return -1;
-  }
-  return 0;
 }

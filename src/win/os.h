@@ -17,9 +17,4 @@ static inline int ns__win_len(size_t len)
   return len > INT_MAX ? INT_MAX : (int)len;
 }
 
-/* A new socket: overlapped-capable, not inherited by child processes
-   (the close-on-exec of Windows), non-blocking if asked.
-   INVALID_SOCKET and WSAGetLastError() on failure. */
-SOCKET ns__win_socket(int family, int type, int proto, bool nonblocking);
-
 #endif /* NETSOCK_WIN_OS_H */

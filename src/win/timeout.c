@@ -62,14 +62,12 @@ ns_err ns__timeout_apply(ns_socket *s, int64_t t, const char *op)
   return NS_OK;
 }
 
-/* An accepted socket inherits its listener's blocking mode on Windows. */
+/* ns__os_accept already put the socket in the mode its timeout wants. */
 ns_err ns__timeout_adopt_accepted(const ns_socket *listener, ns_socket *c,
                                   const char *op)
 {
-  if (ns__timeout_nonblocking(listener->timeout_ns) ==
-      ns__timeout_nonblocking(c->timeout_ns))
-    return NS_OK;
-  return ns__set_nonblocking(c->fd, ns__timeout_nonblocking(c->timeout_ns), op);
+  (void)listener, (void)c, (void)op;
+  return NS_OK;
 }
 
 void ns__forget_kernel_timers(ns_socket *s)

@@ -3,20 +3,19 @@
  * The handle: creation, close and the accessors.
  */
 #include <stdlib.h>
-#include <unistd.h>
 
-#include "os.h"
+#include "internal.h"
 
 /* One allocation per socket, and a small one. */
 _Static_assert(sizeof(struct ns_socket) <= 64,
                "struct ns_socket must stay within 64 bytes");
 
-ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type, int proto,
-                       int64_t timeout_ns, const char *op)
+ns_err ns__socket_wrap(ns_socket **out, ns_os_socket fd, int family, int type,
+                       int proto, int64_t timeout_ns, const char *op)
 {
   ns_socket *s = malloc(sizeof *s);
   if (!s) {
-    close(fd);
+    (void)ns__os_close(fd);
     return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");
   }
   s->fd = fd;
@@ -55,10 +54,13 @@ ns_err ns_socket_create(ns_socket **out, int family, int type, int proto)
   if (!out)
     return ns__fail_null("socket", "socket(): out is NULL");
   *out = NULL;
+  ns_err err = ns__net_init("socket");
+  if (err)
+    return err;
   ns__new_socket n = ns__new_socket_of(type);
-  int fd = ns__os_socket(family, n.type, proto, n.nonblocking);
-  if (fd < 0)
-    return ns__fail_errno("socket", errno);
+  ns_os_socket fd = ns__os_socket(family, n.type, proto, n.nonblocking);
+  if (!NS__SOCKET_VALID(fd))
+    return ns__fail_sock("socket");
   return ns__socket_wrap(out, fd, family, n.type, proto, n.timeout_ns,
                          "socket");
 }
@@ -69,19 +71,14 @@ ns_err ns_close(ns_socket *s)
     return NS_OK;
   if (s->pollers)
     ns__poller_forget(s); /* before close: epoll forgets by descriptor */
-  int rc = close(s->fd);
-  int err = errno;
+  int err = ns__os_close(s->fd);
   free(s);
-  /* Linux releases the descriptor even when close() reports EINTR, and
-     Python ignores ECONNRESET from close(): neither is worth a failure. */
-  if (rc != 0 && err != EINTR && err != ECONNRESET)
-    return ns__fail_errno("close", err);
-  return NS_OK;
+  return err ? ns__fail_sock_code("close", err) : NS_OK;
 }
 
-int ns_fileno(const ns_socket *s)
+ns_os_socket ns_fileno(const ns_socket *s)
 {
-  return s ? s->fd : -1;
+  return s ? s->fd : NS_INVALID_SOCKET;
 }
 
 int ns_family(const ns_socket *s)
