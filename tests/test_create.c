@@ -375,7 +375,7 @@ static void test_create__happy_eyeballs_failure_moves_on(void **state)
   assert_int_equal(errs.count, 1);
   assert_true(ns_addr_equal(&items[0].addr, &v6));
   assert_int_equal(items[0].code, NS_ERR_CONNECTION_REFUSED);
-  assert_string_equal(items[0].message, ns_test_os_message(ECONNREFUSED));
+  assert_message_matches(items[0].message, ns_test_os_message(ECONNREFUSED));
   assert_ns_ok(ns_close(s));
   assert_ns_ok(ns_close(l4));
 }
@@ -405,7 +405,7 @@ static void test_create__happy_eyeballs_all_errors(void **state)
     assert_int_equal(items[i].code, NS_ERR_CONNECTION_REFUSED);
     assert_int_equal(items[i].sys_errno, ECONNREFUSED);
     assert_string_equal(items[i].operation, "connect");
-    assert_string_equal(items[i].message, ns_test_os_message(ECONNREFUSED));
+    assert_message_matches(items[i].message, ns_test_os_message(ECONNREFUSED));
   }
   assert_failed_at(ns_test_os_message(ECONNREFUSED), &addrs[1]);
 
@@ -944,7 +944,7 @@ static void test_create__has_ipv6_without_descriptors(void **state)
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
       _exit(2);
     bool ok = ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
-              strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) == 0;
+              ns_test_message_matches(ns_error_last_message(), ns_test_os_message(EMFILE));
     ns_error_clear();
     ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;
     _exit(ok ? 0 : 1);

@@ -3,7 +3,9 @@
 #include "ns_test.h"
 
 #include <errno.h>
-#include <netdb.h>
+#ifndef _WIN32
+#  include <netdb.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,10 +159,16 @@ static void test_error__messages_formatted_as_python(void **state)
      with a character no host name has fails before any DNS query. */
   assert_ns_err(ns_addr_inet(&a, "bad host!", 80), NS_ERR_GAIERROR);
   int eai = ns_error_last_errno();
+#ifdef _WIN32
+  /* Winsock's numbers (WSAHOST_NOT_FOUND is 11001), positive. */
+  assert_true(eai >= 10000);
+  assert_message_matches(ns_error_last_message(), ns_test_gai_message(eai));
+#else
   assert_true(eai < 0);
   char want[128];
   snprintf(want, sizeof want, "[Errno %d] %s", eai, gai_strerror(eai));
   assert_last_message(want);
+#endif
 
   /* A successful call leaves the record of the last failure alone. */
   assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 1));
@@ -229,7 +237,7 @@ static void *fail_in_own_way(void *arg)
     }
     if (err == NS_OK || ns_error_last_code() != err ||
         ns_error_last_errno() != want_errno ||
-        strcmp(ns_error_last_message(), want) != 0)
+        !ns_test_message_matches(ns_error_last_message(), want))
       r->mismatches++;
   }
   return NULL;
@@ -275,7 +283,7 @@ static void test_error__last_address(void **state)
   ns_socket *s;
   assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL),
                 NS_ERR_CONNECTION_REFUSED);
-  assert_string_equal(ns_error_last_message(),
+  assert_message_matches(ns_error_last_message(),
                       ns_test_os_message(ECONNREFUSED));
   const ns_addr *at = ns_error_last_address();
   assert_non_null(at);
@@ -318,16 +326,17 @@ static void test_error__format_like_traceback(void **state)
   char want[160];
   snprintf(want, sizeof want, "ConnectionRefusedError: %s",
            ns_test_os_message(ECONNREFUSED));
-  assert_int_equal(ns_error_format(buf, sizeof buf), strlen(want));
-  assert_string_equal(buf, want);
+  size_t len = ns_error_format(buf, sizeof buf);
+  assert_message_matches(buf, want);
+  assert_int_equal(len, strlen(buf));
   /* Formatting leaves the record alone. */
   assert_int_equal(ns_error_last_code(), NS_ERR_CONNECTION_REFUSED);
   /* Cut to fit, NUL-terminated, the full length returned; no buffer. */
   char small[12];
-  assert_int_equal(ns_error_format(small, sizeof small), strlen(want));
+  assert_int_equal(ns_error_format(small, sizeof small), strlen(buf));
   assert_string_equal(small, "ConnectionR");
-  assert_int_equal(ns_error_format(NULL, 0), strlen(want));
-  assert_int_equal(ns_error_format(NULL, sizeof buf), strlen(want));
+  assert_int_equal(ns_error_format(NULL, 0), strlen(buf));
+  assert_int_equal(ns_error_format(NULL, sizeof buf), strlen(buf));
   assert_ns_ok(ns_close(s));
 
   /* Classes of the socket module carry its name, as a traceback shows. */
@@ -338,7 +347,7 @@ static void test_error__format_like_traceback(void **state)
   char gai_want[160];
   snprintf(gai_want, sizeof gai_want, "socket.gaierror: %s",
            ns_test_gai_message(EAI_NONAME));
-  assert_string_equal(buf, gai_want);
+  assert_message_matches(buf, gai_want);
   ns_socket *t;
   assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
   assert_ns_err(ns_settimeout(t, -5), NS_ERR_VALUE);
@@ -375,7 +384,8 @@ static void test_error__print_to_stderr(void **state)
   assert_ns_ok(ns_close(t));
 
   char got[512] = {0};
-  ssize_t n = pread(fd, got, sizeof got - 1, 0);
+  assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+  ssize_t n = read(fd, got, sizeof got - 1);
   close(fd);
   assert_true(n > 0);
   assert_string_equal(got, "settimeout: ValueError: Timeout value out of "

@@ -2,7 +2,9 @@
 /* Socket options, raw bytes and ints. */
 #include "ns_test.h"
 
-#include <netinet/tcp.h>
+#ifndef _WIN32
+#  include <netinet/tcp.h>
+#endif
 
 static void test_sockopt__int_round_trip(void **state)
 {

@@ -10,7 +10,9 @@
 #include "fuzz.h"
 
 #include <string.h>
-#include <sys/socket.h>
+#ifndef _WIN32
+#  include <sys/socket.h>
+#endif
 
 #include <netsock/netsock.h>
 
