@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 #ifndef _WIN32
-#  include <arpa/inet.h>
-#  include <net/if.h>
-#  include <netdb.h>
-#  include <sys/resource.h>
-#  include <sys/wait.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #endif
 
 static void test_addr__inet_from_host_and_port(void **state)

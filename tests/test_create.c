@@ -944,7 +944,8 @@ static void test_create__has_ipv6_without_descriptors(void **state)
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
       _exit(2);
     bool ok = ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
-              ns_test_message_matches(ns_error_last_message(), ns_test_os_message(EMFILE));
+              ns_test_message_matches(ns_error_last_message(),
+                                      ns_test_os_message(EMFILE));
     ns_error_clear();
     ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;
     _exit(ok ? 0 : 1);

@@ -4,7 +4,7 @@
 
 #include <errno.h>
 #ifndef _WIN32
-#  include <netdb.h>
+#include <netdb.h>
 #endif
 #include <pthread.h>
 #include <stdio.h>
@@ -284,7 +284,7 @@ static void test_error__last_address(void **state)
   assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL),
                 NS_ERR_CONNECTION_REFUSED);
   assert_message_matches(ns_error_last_message(),
-                      ns_test_os_message(ECONNREFUSED));
+                         ns_test_os_message(ECONNREFUSED));
   const ns_addr *at = ns_error_last_address();
   assert_non_null(at);
   assert_true(ns_addr_equal(at, &a));

@@ -114,10 +114,10 @@ static void test_handle__socketpair_emfile(void **state)
     int before = ns_test_fd_count();
     ns_socket *a, *b;
     ns_err err = ns_socketpair(&a, &b, AF_UNIX, SOCK_STREAM, 0);
-    bool ok =
-        err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
-        ns_test_message_matches(ns_error_last_message(), ns_test_os_message(EMFILE)) &&
-        a == NULL && b == NULL;
+    bool ok = err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
+              ns_test_message_matches(ns_error_last_message(),
+                                      ns_test_os_message(EMFILE)) &&
+              a == NULL && b == NULL;
     _exit(ok && ns_test_fd_count() == before ? 0 : 1);
   }
   int status;

@@ -133,7 +133,8 @@ static void test_socket__emfile(void **state)
            (err = ns_socket_create(&held[n], AF_INET, SOCK_STREAM, 0)) == NS_OK)
       n++;
     int ok = err == NS_ERR_OS && ns_error_last_errno() == EMFILE &&
-             ns_test_message_matches(ns_error_last_message(), ns_test_os_message(EMFILE));
+             ns_test_message_matches(ns_error_last_message(),
+                                     ns_test_os_message(EMFILE));
     while (n > 0)
       ns_close(held[--n]);
     _exit(ok && ns_test_fd_count() == base ? 0 : 1);

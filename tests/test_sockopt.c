@@ -3,7 +3,7 @@
 #include "ns_test.h"
 
 #ifndef _WIN32
-#  include <netinet/tcp.h>
+#include <netinet/tcp.h>
 #endif
 
 static void test_sockopt__int_round_trip(void **state)

@@ -671,7 +671,8 @@ static void test_timeout__accept_emfile_keeps_the_connection(void **state)
       used++;
     if (used == 64 || ns_accept(l, &conn, NULL) != NS_ERR_OS ||
         ns_error_last_errno() != EMFILE || conn != NULL ||
-        !ns_test_message_matches(ns_error_last_message(), ns_test_os_message(EMFILE)))
+        !ns_test_message_matches(ns_error_last_message(),
+                                 ns_test_os_message(EMFILE)))
       _exit(12);
     while (used > 0)
       close(spare[--used]);

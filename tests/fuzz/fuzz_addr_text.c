@@ -11,7 +11,7 @@
 
 #include <string.h>
 #ifndef _WIN32
-#  include <sys/socket.h>
+#include <sys/socket.h>
 #endif
 
 #include <netsock/netsock.h>

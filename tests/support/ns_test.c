@@ -8,12 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef _WIN32
-#  include <direct.h>
-#  include <windows.h>
+#include <direct.h>
+#include <windows.h>
 #else
-#  include <netdb.h>
-#  include <sys/socket.h>
-#  include <sys/wait.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #endif
 
 void ns_test_check(ns_err got, ns_err want, const char *expr, const char *file,
@@ -126,8 +126,8 @@ int ns_test_message_matches(const char *got, const char *want)
 }
 #endif
 
-void ns_test_check_message(const char *got, const char *want,
-                           const char *file, int line)
+void ns_test_check_message(const char *got, const char *want, const char *file,
+                           int line)
 {
   if (ns_test_message_matches(got, want))
     return;
@@ -255,7 +255,8 @@ int ns_test_have_ipv6(void)
   if (ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0) != NS_OK)
     return 0;
   ns_addr a;
-  int ok = ns_addr_inet6(&a, "::1", 0, 0, 0) == NS_OK && ns_bind(s, &a) == NS_OK;
+  int ok =
+      ns_addr_inet6(&a, "::1", 0, 0, 0) == NS_OK && ns_bind(s, &a) == NS_OK;
   ns_close(s);
   ns_error_clear();
   return ok;

@@ -27,66 +27,66 @@
  * (errno.ECONNREFUSED is 10061 there), not the C runtime's (107), as
  * CPython's errno module defines them.
  */
-#  undef EWOULDBLOCK
-#  define EWOULDBLOCK WSAEWOULDBLOCK
-#  undef EINPROGRESS
-#  define EINPROGRESS WSAEINPROGRESS
-#  undef EALREADY
-#  define EALREADY WSAEALREADY
-#  undef ENOTSOCK
-#  define ENOTSOCK WSAENOTSOCK
-#  undef EDESTADDRREQ
-#  define EDESTADDRREQ WSAEDESTADDRREQ
-#  undef EMSGSIZE
-#  define EMSGSIZE WSAEMSGSIZE
-#  undef EPROTOTYPE
-#  define EPROTOTYPE WSAEPROTOTYPE
-#  undef ENOPROTOOPT
-#  define ENOPROTOOPT WSAENOPROTOOPT
-#  undef EPROTONOSUPPORT
-#  define EPROTONOSUPPORT WSAEPROTONOSUPPORT
-#  undef ESOCKTNOSUPPORT
-#  define ESOCKTNOSUPPORT WSAESOCKTNOSUPPORT
-#  undef EOPNOTSUPP
-#  define EOPNOTSUPP WSAEOPNOTSUPP
-#  undef EPFNOSUPPORT
-#  define EPFNOSUPPORT WSAEPFNOSUPPORT
-#  undef EAFNOSUPPORT
-#  define EAFNOSUPPORT WSAEAFNOSUPPORT
-#  undef EADDRINUSE
-#  define EADDRINUSE WSAEADDRINUSE
-#  undef EADDRNOTAVAIL
-#  define EADDRNOTAVAIL WSAEADDRNOTAVAIL
-#  undef ENETDOWN
-#  define ENETDOWN WSAENETDOWN
-#  undef ENETUNREACH
-#  define ENETUNREACH WSAENETUNREACH
-#  undef ENETRESET
-#  define ENETRESET WSAENETRESET
-#  undef ECONNABORTED
-#  define ECONNABORTED WSAECONNABORTED
-#  undef ECONNRESET
-#  define ECONNRESET WSAECONNRESET
-#  undef ENOBUFS
-#  define ENOBUFS WSAENOBUFS
-#  undef EISCONN
-#  define EISCONN WSAEISCONN
-#  undef ENOTCONN
-#  define ENOTCONN WSAENOTCONN
-#  undef ESHUTDOWN
-#  define ESHUTDOWN WSAESHUTDOWN
-#  undef ETOOMANYREFS
-#  define ETOOMANYREFS WSAETOOMANYREFS
-#  undef ETIMEDOUT
-#  define ETIMEDOUT WSAETIMEDOUT
-#  undef ECONNREFUSED
-#  define ECONNREFUSED WSAECONNREFUSED
-#  undef ELOOP
-#  define ELOOP WSAELOOP
-#  undef EHOSTDOWN
-#  define EHOSTDOWN WSAEHOSTDOWN
-#  undef EHOSTUNREACH
-#  define EHOSTUNREACH WSAEHOSTUNREACH
+#undef EWOULDBLOCK
+#define EWOULDBLOCK WSAEWOULDBLOCK
+#undef EINPROGRESS
+#define EINPROGRESS WSAEINPROGRESS
+#undef EALREADY
+#define EALREADY WSAEALREADY
+#undef ENOTSOCK
+#define ENOTSOCK WSAENOTSOCK
+#undef EDESTADDRREQ
+#define EDESTADDRREQ WSAEDESTADDRREQ
+#undef EMSGSIZE
+#define EMSGSIZE WSAEMSGSIZE
+#undef EPROTOTYPE
+#define EPROTOTYPE WSAEPROTOTYPE
+#undef ENOPROTOOPT
+#define ENOPROTOOPT WSAENOPROTOOPT
+#undef EPROTONOSUPPORT
+#define EPROTONOSUPPORT WSAEPROTONOSUPPORT
+#undef ESOCKTNOSUPPORT
+#define ESOCKTNOSUPPORT WSAESOCKTNOSUPPORT
+#undef EOPNOTSUPP
+#define EOPNOTSUPP WSAEOPNOTSUPP
+#undef EPFNOSUPPORT
+#define EPFNOSUPPORT WSAEPFNOSUPPORT
+#undef EAFNOSUPPORT
+#define EAFNOSUPPORT WSAEAFNOSUPPORT
+#undef EADDRINUSE
+#define EADDRINUSE WSAEADDRINUSE
+#undef EADDRNOTAVAIL
+#define EADDRNOTAVAIL WSAEADDRNOTAVAIL
+#undef ENETDOWN
+#define ENETDOWN WSAENETDOWN
+#undef ENETUNREACH
+#define ENETUNREACH WSAENETUNREACH
+#undef ENETRESET
+#define ENETRESET WSAENETRESET
+#undef ECONNABORTED
+#define ECONNABORTED WSAECONNABORTED
+#undef ECONNRESET
+#define ECONNRESET WSAECONNRESET
+#undef ENOBUFS
+#define ENOBUFS WSAENOBUFS
+#undef EISCONN
+#define EISCONN WSAEISCONN
+#undef ENOTCONN
+#define ENOTCONN WSAENOTCONN
+#undef ESHUTDOWN
+#define ESHUTDOWN WSAESHUTDOWN
+#undef ETOOMANYREFS
+#define ETOOMANYREFS WSAETOOMANYREFS
+#undef ETIMEDOUT
+#define ETIMEDOUT WSAETIMEDOUT
+#undef ECONNREFUSED
+#define ECONNREFUSED WSAECONNREFUSED
+#undef ELOOP
+#define ELOOP WSAELOOP
+#undef EHOSTDOWN
+#define EHOSTDOWN WSAEHOSTDOWN
+#undef EHOSTUNREACH
+#define EHOSTUNREACH WSAEHOSTUNREACH
 #endif
 
 /* Fail the test, printing the error's class and message, unless NS_OK. */
@@ -126,8 +126,8 @@ int ns_test_message_matches(const char *got, const char *want);
 /* Fail unless ns_test_message_matches(got, want). */
 #define assert_message_matches(got, want)                                      \
   ns_test_check_message((got), (want), __FILE__, __LINE__)
-void ns_test_check_message(const char *got, const char *want,
-                           const char *file, int line);
+void ns_test_check_message(const char *got, const char *want, const char *file,
+                           int line);
 
 /* The same for a socket.gaierror: "[Errno N] " and gai_strerror(N). */
 const char *ns_test_gai_message(int eai);
