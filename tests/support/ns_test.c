@@ -2,6 +2,7 @@
 #include "ns_test.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,21 @@ void ns_test_check_last(int want_errno, const char *want_message,
   _fail(file, line);
 }
 
+void ns_test_check_last_either(int err1, int err2, const char *names,
+                               const char *file, int line)
+{
+  int got = ns_error_last_errno();
+  const char *message = ns_error_last_message();
+  if ((got == err1 && ns_test_message_matches(message, ns_test_os_message(err1))) ||
+      (got == err2 && ns_test_message_matches(message, ns_test_os_message(err2))))
+    return;
+  print_error("%s:%d: last error is %s, errno %d: \"%s\"\n"
+              "  expected errno %s\n",
+              file, line, ns_error_name(ns_error_last_code()), got, message,
+              names);
+  _fail(file, line);
+}
+
 void ns_test_remove_dir(const char *dir)
 {
   DIR *d = opendir(dir);
@@ -261,6 +277,63 @@ int ns_test_have_ipv6(void)
   ns_error_clear();
   return ok;
 }
+
+int ns_test_have_unix(int type)
+{
+#ifdef _WIN32
+  return type == SOCK_STREAM && ns_test_have_unix_stream();
+#else
+  (void)type;
+  return 1;
+#endif
+}
+
+#ifdef _WIN32
+int ns_test_os_open(ns_os_socket s)
+{
+  int type;
+  int len = sizeof type;
+  return getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0;
+}
+
+int ns_test_os_inheritable(ns_os_socket s)
+{
+  DWORD flags = 0;
+  return GetHandleInformation((HANDLE)s, &flags) &&
+         (flags & HANDLE_FLAG_INHERIT) != 0;
+}
+
+int ns_test_os_nonblocking(ns_os_socket s)
+{
+  (void)s;
+  return -1; /* Winsock has no way to read FIONBIO back */
+}
+
+void ns_test_os_close(ns_os_socket s)
+{
+  closesocket(s);
+}
+#else
+int ns_test_os_open(ns_os_socket s)
+{
+  return fcntl(s, F_GETFD) != -1;
+}
+
+int ns_test_os_inheritable(ns_os_socket s)
+{
+  return (fcntl(s, F_GETFD) & FD_CLOEXEC) == 0;
+}
+
+int ns_test_os_nonblocking(ns_os_socket s)
+{
+  return (fcntl(s, F_GETFL) & O_NONBLOCK) != 0;
+}
+
+void ns_test_os_close(ns_os_socket s)
+{
+  close(s);
+}
+#endif
 
 int ns_test_have_unix_stream(void)
 {

@@ -87,6 +87,13 @@
 #define EHOSTDOWN WSAEHOSTDOWN
 #undef EHOSTUNREACH
 #define EHOSTUNREACH WSAEHOSTUNREACH
+/* A call that would block reports WSAEWOULDBLOCK (Python on Windows:
+   errno.EWOULDBLOCK, 10035), where POSIX systems report EAGAIN, which
+   is EWOULDBLOCK there; ENOTSUP is EOPNOTSUPP on POSIX systems too. */
+#undef EAGAIN
+#define EAGAIN WSAEWOULDBLOCK
+#undef ENOTSUP
+#define ENOTSUP WSAEOPNOTSUPP
 #endif
 
 /* Fail the test, printing the error's class and message, unless NS_OK. */
@@ -148,9 +155,43 @@ const char *ns_test_herror_message(int h);
 void ns_test_check_last(int want_errno, const char *want_message,
                         const char *name, const char *file, int line);
 
+/* Fail unless the last error is either OS error: for the few calls whose
+   Winsock error differs between Windows and wine (listen() on a datagram
+   socket: WSAEOPNOTSUPP on Windows, WSAEINVAL under wine). */
+#define assert_last_os_error_either(err1, err2)                                \
+  ns_test_check_last_either((err1), (err2), #err1 " or " #err2, __FILE__,      \
+                            __LINE__)
+void ns_test_check_last_either(int err1, int err2, const char *names,
+                               const char *file, int line);
+
 /* The number of open descriptors of this process (/proc/self/fd); on
    Windows, of its open handles (sockets, events, threads ...). */
 int ns_test_fd_count(void);
+
+/*
+ * The system's view of a socket, for what the library's API does not say:
+ * is it still open, would a program started now inherit it (POSIX: no
+ * FD_CLOEXEC; Windows: HANDLE_FLAG_INHERIT), is it in non-blocking mode
+ * (O_NONBLOCK: 1 or 0; -1 on Windows, which cannot tell), and closing it
+ * behind the library's back (close(); Windows: closesocket()).
+ */
+int ns_test_os_open(ns_os_socket s);
+int ns_test_os_inheritable(ns_os_socket s);
+int ns_test_os_nonblocking(ns_os_socket s);
+void ns_test_os_close(ns_os_socket s);
+
+/* The errno of a call on a socket closed behind the library's back:
+   EBADF on POSIX systems, WSAENOTSOCK (10038) on Windows, as Python
+   reports each. */
+#ifdef _WIN32
+#define NS_TEST_ECLOSED WSAENOTSOCK
+#else
+#define NS_TEST_ECLOSED EBADF
+#endif
+
+/* Can this system make AF_UNIX sockets of `type`? POSIX systems: yes;
+   Windows 10 and later: streams only; wine: none. */
+int ns_test_have_unix(int type);
 
 /* Remove a flat scratch directory the test made: its files, then itself. */
 void ns_test_remove_dir(const char *dir);
