@@ -9,23 +9,6 @@
 #include <sys/time.h>
 #endif
 
-/* Is the kernel's receive timeout of `s` off? (SO_RCVTIMEO: a struct
-   timeval on POSIX systems, a DWORD of milliseconds on Windows.) */
-static bool kernel_rcvtimeo_off(ns_socket *s)
-{
-#ifdef _WIN32
-  DWORD ms = 99;
-  size_t len = sizeof ms;
-  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &ms, &len));
-  return ms == 0;
-#else
-  struct timeval tv = {9, 9};
-  size_t len = sizeof tv;
-  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
-  return tv.tv_sec == 0 && tv.tv_usec == 0;
-#endif
-}
-
 /* A full connect/accept round over one family, names checked both ways. */
 static void connect_accept_over(int family)
 {
@@ -274,7 +257,7 @@ static void test_conn__accepted_socket_timeout(void **state)
   assert_ns_ok(ns_connect(c, &bound));
   assert_ns_ok(ns_accept(l, &s, NULL));
   assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);
-  assert_true(kernel_rcvtimeo_off(s));
+  assert_true(ns_test_kernel_timer_off(s, SO_RCVTIMEO));
   assert_ns_ok(ns_close(s));
   assert_ns_ok(ns_close(c));
 
@@ -315,7 +298,7 @@ static void accepted_socket_times_out(ns_socket *l, const ns_addr *addr)
   assert_ns_ok(ns_connect(c, addr));
   assert_ns_ok(ns_settimeout(l, NS_TIMEOUT_NONE));
   assert_ns_ok(ns_accept(l, &s, NULL));
-  assert_true(kernel_rcvtimeo_off(s));
+  assert_true(ns_test_kernel_timer_off(s, SO_RCVTIMEO));
   assert_ns_ok(ns_close(s));
   assert_ns_ok(ns_close(c));
 }

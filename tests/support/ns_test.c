@@ -278,6 +278,21 @@ int ns_test_have_ipv6(void)
   return ok;
 }
 
+bool ns_test_kernel_timer_off(ns_socket *s, int optname)
+{
+#ifdef _WIN32
+  DWORD ms = 99;
+  size_t len = sizeof ms;
+  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, optname, &ms, &len));
+  return ms == 0;
+#else
+  struct timeval tv = {9, 9};
+  size_t len = sizeof tv;
+  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, optname, &tv, &len));
+  return tv.tv_sec == 0 && tv.tv_usec == 0;
+#endif
+}
+
 int ns_test_have_unix(int type)
 {
 #ifdef _WIN32

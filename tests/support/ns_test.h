@@ -176,6 +176,10 @@ int ns_test_fd_count(void);
  * behind the library's back (close(); Windows: closesocket()).
  */
 int ns_test_os_open(ns_os_socket s);
+/* Is the kernel's timer `optname` (SO_RCVTIMEO, SO_SNDTIMEO) of `s` off?
+   (A struct timeval on POSIX systems, a DWORD of milliseconds on
+   Windows.) */
+bool ns_test_kernel_timer_off(ns_socket *s, int optname);
 int ns_test_os_inheritable(ns_os_socket s);
 int ns_test_os_nonblocking(ns_os_socket s);
 void ns_test_os_close(ns_os_socket s);
