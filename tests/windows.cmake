@@ -19,6 +19,8 @@ netsock_add_test(conn LABELS loopback)
 netsock_add_test(io LABELS loopback)
 netsock_add_test(poller LABELS loopback)
 netsock_add_test(timeout LABELS loopback TIMEOUT 300)
+netsock_add_test(resolve LABELS loopback SOURCES hosts_sandbox.c)
+netsock_add_test(create LABELS loopback ipv6 SOURCES hosts_sandbox.c)
 
 # Windows errors as Python on Windows classifies and prints them: the same
 # white-box test as on POSIX systems, here on the platform they belong to.
@@ -54,10 +56,6 @@ netsock_windows_skip(netsock.addr unit
 foreach(t handle)
   netsock_windows_skip(netsock.${t} loopback
     "not ported yet: it checks descriptors with fcntl() and runs cases in fork()ed children")
-endforeach()
-foreach(t resolve create)
-  netsock_windows_skip(netsock.${t} loopback
-    "not ported yet: its name cases run in a private /etc/hosts (user and mount namespaces, hosts_sandbox.c)")
 endforeach()
 netsock_windows_skip(netsock.python_parity loopback
   "python3 here is Linux's, whose classes and messages are Linux's ([Errno 32] Broken pipe where Windows says [WinError 10058]); netsock.winerror checks the classes against CPython's Windows table")

@@ -167,8 +167,10 @@ void ns_test_check_last_either(int err1, int err2, const char *names,
 {
   int got = ns_error_last_errno();
   const char *message = ns_error_last_message();
-  if ((got == err1 && ns_test_message_matches(message, ns_test_os_message(err1))) ||
-      (got == err2 && ns_test_message_matches(message, ns_test_os_message(err2))))
+  if ((got == err1 &&
+       ns_test_message_matches(message, ns_test_os_message(err1))) ||
+      (got == err2 &&
+       ns_test_message_matches(message, ns_test_os_message(err2))))
     return;
   print_error("%s:%d: last error is %s, errno %d: \"%s\"\n"
               "  expected errno %s\n",
