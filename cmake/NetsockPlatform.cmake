@@ -56,6 +56,30 @@ if(NETSOCK_FORCE_STRERROR_R)
   set(HAVE_STRERRORDESC_NP 0)
 endif()
 
+# Threads: fork handlers and per-thread signal masks, which Windows lacks
+# (mingw-w64's winpthreads has neither: both are macros that do nothing).
+find_package(Threads REQUIRED)
+set(CMAKE_REQUIRED_LIBRARIES Threads::Threads)
+check_c_source_compiles("
+#include <pthread.h>
+#ifdef pthread_atfork
+#error a stub
+#endif
+static void f(void) {}
+int main(void) { return pthread_atfork(f, f, f); }" HAVE_PTHREAD_ATFORK)
+check_c_source_compiles("
+#include <pthread.h>
+#include <signal.h>
+#ifdef pthread_sigmask
+#error a stub
+#endif
+int main(void) {
+  sigset_t s;
+  sigfillset(&s);
+  return pthread_sigmask(SIG_SETMASK, &s, 0);
+}" HAVE_PTHREAD_SIGMASK)
+unset(CMAKE_REQUIRED_LIBRARIES)
+
 # What every system may have, the portable build included.
 check_symbol_exists(SO_NOSIGPIPE "sys/socket.h" HAVE_SO_NOSIGPIPE)
 check_symbol_exists(funopen "stdio.h" HAVE_FUNOPEN)
@@ -79,6 +103,12 @@ cmake_pop_check_state()
 # The kernel honours SO_RCVTIMEO/SO_SNDTIMEO for every blocking socket call
 # (accept and connect included) only on Linux: a property of the kernel,
 # which no compile test can see. Everywhere else timeouts use poll.
+# Windows (Winsock) has a backend of its own, src/win/.
+if(WIN32)
+  set(NS_WINSOCK 1)
+else()
+  set(NS_WINSOCK 0)
+endif()
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT NETSOCK_PLATFORM STREQUAL "posix")
   set(NS_TIMEOUT_KERNEL_TIMERS 1)
 else()
@@ -96,7 +126,8 @@ foreach(v HAVE_ACCEPT4 HAVE_SOCK_CLOEXEC HAVE_MSG_NOSIGNAL HAVE_EPOLL
           HAVE_STRERRORDESC_NP HAVE_GETPROTOBYNAME_R HAVE_GETSERVBYNAME_R
           HAVE_GETHOSTBYNAME_R HAVE_SO_DOMAIN HAVE_MSG_CMSG_CLOEXEC HAVE_F_DUPFD_CLOEXEC
           HAVE_SO_PEERCRED HAVE_SO_NOSIGPIPE HAVE_FUNOPEN HAVE_KQUEUE
-          HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R HAVE_PPOLL)
+          HAVE_SOCKADDR_SA_LEN HAVE_GNU_STRERROR_R HAVE_PPOLL
+          HAVE_PTHREAD_ATFORK HAVE_PTHREAD_SIGMASK)
   if(${v})
     set(${v} 1)
   else()

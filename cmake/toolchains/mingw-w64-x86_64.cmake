@@ -19,7 +19,8 @@ set(CMAKE_RANLIB ${NETSOCK_MINGW_PREFIX}-ranlib CACHE FILEPATH "")
 
 # Libraries and headers come from the target's sysroot only; programs
 # (python3, the code generators) from the build machine.
-set(CMAKE_FIND_ROOT_PATH /usr/${NETSOCK_MINGW_PREFIX})
+# A consumer adds its own prefixes with -DCMAKE_FIND_ROOT_PATH=<prefix>.
+list(APPEND CMAKE_FIND_ROOT_PATH /usr/${NETSOCK_MINGW_PREFIX})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

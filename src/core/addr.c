@@ -3,12 +3,9 @@
  * The ns_addr value type: made from host and port, parsed from text,
  * formatted back to text, compared and checked.
  */
-#include <arpa/inet.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "sockaddr.h"
@@ -115,15 +112,17 @@ ns_err ns__addr_explain(const ns_addr *addr, const char *op)
 
 bool ns__addr_len_ok(const ns_addr *addr)
 {
+  /* socklen_t is signed on Windows: a negative len becomes too large. */
+  size_t len = (size_t)addr->len;
   switch (addr->u.sa.sa_family) {
   case AF_INET:
-    return addr->len >= sizeof addr->u.in4 && addr->len <= sizeof addr->u;
+    return len >= sizeof addr->u.in4 && len <= sizeof addr->u;
   case AF_INET6:
-    return addr->len >= sizeof addr->u.in6 && addr->len <= sizeof addr->u;
+    return len >= sizeof addr->u.in6 && len <= sizeof addr->u;
   case AF_UNIX:
-    return addr->len >= UNIX_PATH_OFFSET && addr->len <= sizeof addr->u.un;
+    return len >= UNIX_PATH_OFFSET && len <= sizeof addr->u.un;
   default:
-    return addr->len >= sizeof(sa_family_t) && addr->len <= sizeof addr->u;
+    return len >= sizeof(sa_family_t) && len <= sizeof addr->u;
   }
 }
 
@@ -198,12 +197,14 @@ static ns_err parse_ipv6_host(const char *text, size_t len, struct in6_addr *ip,
      not open the socket it asks through, and its errno then comes from
      its last fallback (ENOENT for a /proc file): open one here to learn
      the real reason (EMFILE), which says nothing about the zone. */
+#if !NS_WINSOCK
   if (index == 0 && errno != ENODEV && errno != ENXIO) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
       return ns__fail_errno(op, errno);
     close(fd);
   }
+#endif
   if (index == 0) {
     char *end;
     unsigned long n = strtoul(zone, &end, 10);

@@ -9,8 +9,6 @@
  * failure recorders, the clock and the timeout conversion.
  */
 #include <math.h>
-#include <netdb.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,8 +51,13 @@ static void python_repr(const ns_addr *a, char *buf, size_t size)
 static ns_err fail_again(const ns_connect_error *e, const char *suffix)
 {
   const char *op = e->operation ? e->operation : "connect";
-  if (e->sys_errno && e->code != NS_ERR_GAIERROR && e->code != NS_ERR_HERROR)
-    return ns__fail_errno_fmt(op, e->sys_errno, "%s%s", e->message, suffix);
+  if (e->sys_errno && e->code != NS_ERR_GAIERROR && e->code != NS_ERR_HERROR) {
+    /* The class as it was: on Windows the errno is Winsock's, which the
+       errno table does not know. */
+    char text[sizeof e->message + 128];
+    snprintf(text, sizeof text, "%s%s", e->message, suffix);
+    return ns__fail_replay(e->code, op, e->sys_errno, text);
+  }
   return ns__fail_fmt(e->code, op, "%s%s", e->message, suffix);
 }
 
@@ -203,7 +206,7 @@ static int race_poll(race *r, struct pollfd *p, int timeout_ms)
   int n;
   pthread_cleanup_push(race_cancelled, r);
   pthread_setcancelstate(r->cancel_state, NULL);
-  n = poll(p, (nfds_t)r->n_pending, timeout_ms);
+  n = ns__os_poll(p, r->n_pending, timeout_ms);
   int e = errno;
   pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
   errno = e;
@@ -256,7 +259,8 @@ static void attempt_start(race *r, const ns_addr *addr, int type, int proto)
     r->winner = s;
     return;
   }
-  if (err == NS_ERR_BLOCKING_IO && ns_error_last_errno() == EINPROGRESS &&
+  if (err == NS_ERR_BLOCKING_IO &&
+      ns_error_last_errno() == NS__CONNECT_IN_PROGRESS &&
       !r->nonblocking) {
     r->pending[r->n_pending] = s;
     r->pending_addr[r->n_pending] = *addr;
@@ -285,7 +289,7 @@ static void attempts_settle(race *r, const struct pollfd *p)
       continue;
     }
     if (!err)
-      ns__fail_errno("connect", so_error);
+      ns__fail_sock_code("connect", so_error);
     attempt_failed(r, &r->pending_addr[i]);
     ns_close(s);
   }
@@ -571,8 +575,14 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
     return err;
   /* Python ignores a failure here and lets bind() report the problem. */
   (void)ns_setsockopt_int(s, SOL_SOCKET, SO_REUSEADDR, 1);
-  if (opts->reuse_port)
+  if (opts->reuse_port) {
+#ifdef SO_REUSEPORT
     err = ns_setsockopt_int(s, SOL_SOCKET, SO_REUSEPORT, 1);
+#else
+    err = ns__fail_msg(NS_ERR_VALUE, "create_server",
+                       "SO_REUSEPORT not supported on this platform");
+#endif
+  }
   if (!err && family == AF_INET6)
     err = ns_setsockopt_int(s, IPPROTO_IPV6, IPV6_V6ONLY,
                             opts->dualstack_ipv6 ? 0 : 1);

@@ -3,7 +3,6 @@
  * Error classes, their names and hierarchy, errno classification, and the
  * per-thread record of the last failure.
  */
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,7 +86,9 @@ ns_err ns_error_from_errno(int errnum)
   case ECHILD:
     return NS_ERR_CHILD_PROCESS;
   case EPIPE:
+#ifdef ESHUTDOWN /* Windows' C library has none */
   case ESHUTDOWN:
+#endif
     return NS_ERR_BROKEN_PIPE;
   case ECONNABORTED:
     return NS_ERR_CONNECTION_ABORTED;
@@ -191,9 +192,14 @@ ns_err ns__fail_msg(ns_err code, const char *op, const char *message)
 
 ns_err ns__fail_gai(const char *op, int eai, int errnum)
 {
+#if NS_WINSOCK
+  (void)errnum;
+  return ns__fail_gai_winsock(op, eai);
+#else
   if (eai == EAI_SYSTEM)
     return ns__fail_errno(op, errnum);
   return record(NS_ERR_GAIERROR, op, eai, NULL);
+#endif
 }
 
 ns_err ns__fail_herror(const char *op, int h_err)
@@ -255,8 +261,13 @@ static const char *system_text(ns_err code, int sys_errno)
 {
   if (code == NS_ERR_GAIERROR)
     return gai_strerror(sys_errno);
+#if NS_WINSOCK
+  if (code == NS_ERR_HERROR)
+    return "host not found"; /* Python on Windows: it has no hstrerror */
+#else
   if (code == NS_ERR_HERROR)
     return hstrerror(sys_errno);
+#endif
   return ns__os_strerror(sys_errno);
 }
 

@@ -8,6 +8,7 @@
 #define NETSOCK_INTERNAL_H
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,14 @@
 #define NS__NOINLINE __attribute__((noinline, cold))
 #else
 #define NS__NOINLINE
+#endif
+
+/* The printf the format checks assume: mingw-w64's C99 one on Windows
+   (__USE_MINGW_ANSI_STDIO, set by CMake), not the system's. */
+#if defined(__MINGW32__)
+#define NS__PRINTF gnu_printf
+#else
+#define NS__PRINTF printf
 #endif
 
 /* Timeouts are kept as nanoseconds: -1 none, 0 non-blocking, > 0 a limit. */
@@ -40,7 +49,7 @@
  * another sends.
  */
 struct ns_socket {
-  int fd;
+  ns_os_socket fd;
   int family;
   int type;
   int proto;
@@ -102,7 +111,7 @@ ns_err ns__fail_null(const char *op, const char *what);
 /* A failure whose message is formatted now (errno 0), for rare paths. */
 ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(NS__PRINTF, 3, 4)))
 #endif
     ;
 /*
@@ -112,7 +121,7 @@ ns_err ns__fail_fmt(ns_err code, const char *op, const char *fmt, ...)
  */
 ns_err ns__fail_errno_fmt(const char *op, int errnum, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(NS__PRINTF, 3, 4)))
 #endif
     ;
 
@@ -163,7 +172,7 @@ typedef struct ns__new_socket {
 ns__new_socket ns__new_socket_of(int type);
 
 /* Wrap a descriptor the library owns in a handle; closes fd on failure. */
-ns_err ns__socket_wrap(ns_socket **out, int fd, int family, int type, int proto,
+ns_err ns__socket_wrap(ns_socket **out, ns_os_socket fd, int family, int type, int proto,
                        int64_t timeout_ns, const char *op);
 
 /* ---- addr.c -------------------------------------------------------------- */
@@ -267,7 +276,7 @@ ns_err ns__timeout_adopt_accepted(const ns_socket *listener, ns_socket *c,
                                   const char *op);
 
 /* Make fd blocking or not, with a system call only when it changes. */
-ns_err ns__set_nonblocking(int fd, bool on, const char *op);
+ns_err ns__set_nonblocking(ns_os_socket fd, bool on, const char *op);
 
 #if NS_TIMEOUT_KERNEL_TIMERS
 /* Where the handle remembers the kernel's SO_RCVTIMEO or SO_SNDTIMEO. */
@@ -371,11 +380,11 @@ static inline int ns__send_retry_flags(const ns_socket *s,
 
 /* Wait until fd is ready for `events` (ppoll(2) where there is one, else
    poll(2)) or the deadline passes. */
-ns_err ns__wait_fd(int fd, short events, const ns__deadline *dl,
+ns_err ns__wait_fd(ns_os_socket fd, short events, const ns__deadline *dl,
                    const char *op);
 
 /* Put a timeout into the kernel as SO_RCVTIMEO or SO_SNDTIMEO. */
-int ns__set_kernel_timeout(int fd, int which, int64_t ns);
+int ns__set_kernel_timeout(ns_os_socket fd, int which, int64_t ns);
 
 /* Convert seconds to the internal form, with Python's checks. */
 ns_err ns__timeout_from_seconds(double seconds, int64_t *out, const char *op);

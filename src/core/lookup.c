@@ -55,9 +55,11 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed; /* a lookup ended: an answer, a free slot */
 static ns__lookup *in_flight;
 static int n_threads;
+#if HAVE_PTHREAD_ATFORK
 /* Lookups a forked child inherited in flight: their threads are not in
    the child, so they never end there. Kept reachable, never freed. */
 static ns__lookup *forsaken;
+#endif
 
 static void init_cond(void)
 {
@@ -68,6 +70,7 @@ static void init_cond(void)
   pthread_condattr_destroy(&ca);
 }
 
+#if HAVE_PTHREAD_ATFORK
 static void before_fork(void)
 {
   pthread_mutex_lock(&mu);
@@ -90,11 +93,14 @@ static void after_fork_child(void)
   init_cond(); /* waiters the parent had are not here */
   pthread_mutex_unlock(&mu);
 }
+#endif
 
 static void init(void)
 {
   init_cond();
+#if HAVE_PTHREAD_ATFORK
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+#endif
 }
 
 static void lookup_free(ns__lookup *l)
@@ -159,11 +165,15 @@ static ns_err lookup_start(ns__lookup **out, const char *host,
   strncpy(l->service, service, sizeof l->service - 1);
   l->holds = 1; /* the thread's */
   /* The thread takes no signals: they stay with the program's threads. */
+#if HAVE_PTHREAD_SIGMASK
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
+#endif
   int rc = pthread_create(&l->thread, NULL, lookup_main, l);
+#if HAVE_PTHREAD_SIGMASK
   pthread_sigmask(SIG_SETMASK, &old, NULL);
+#endif
   if (rc != 0) {
     free(l);
     /* Python's threading says RuntimeError "can't start new thread"; the

@@ -7,7 +7,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "poller_internal.h"
 
@@ -43,7 +42,7 @@ static ns_poller **chain_link(ns_socket *s, const ns_poller *p)
 {
   ns_poller **link = &s->pollers;
   while (*link && *link != p)
-    link = &(*link)->regs[s->fd].next_poller;
+    link = &(*link)->regs[NS__SOCKET_INDEX(s->fd)].next_poller;
   return link;
 }
 
@@ -55,10 +54,11 @@ static void chain_unlink(ns_poller *p, ns__poller_reg *r)
     *link = r->next_poller;
 }
 
-void ns__poller_drop(ns_poller *p, int fd)
+void ns__poller_drop(ns_poller *p, ns_os_socket fd)
 {
-  chain_unlink(p, &p->regs[fd]);
-  memset(&p->regs[fd], 0, sizeof p->regs[fd]);
+  ns__poller_reg *r = &p->regs[NS__SOCKET_INDEX(fd)];
+  chain_unlink(p, r);
+  memset(r, 0, sizeof *r);
   p->count--;
 }
 
@@ -67,7 +67,7 @@ void ns__poller_forget(ns_socket *s)
   while (s->pollers) {
     ns_poller *p = s->pollers;
     if (ns_poller_unregister(p, s) != NS_OK && s->pollers == p)
-      s->pollers = p->regs[s->fd].next_poller; /* never loop */
+      s->pollers = p->regs[NS__SOCKET_INDEX(s->fd)].next_poller; /* never loop */
   }
 }
 
@@ -117,9 +117,10 @@ static ns__poller_reg *find(const ns_poller *p, const ns_socket *s,
     ns__fail_handle(op);
     return NULL;
   }
-  size_t fd = (size_t)s->fd;
-  if (s->fd < 0 || fd >= p->regs_cap || p->regs[fd].sock != s) {
-    ns__fail_fmt(NS_ERR_VALUE, op, "socket (FD %d) is not registered", s->fd);
+  size_t fd = NS__SOCKET_INDEX(s->fd);
+  if (!NS__SOCKET_VALID(s->fd) || fd >= p->regs_cap || p->regs[fd].sock != s) {
+    ns__fail_fmt(NS_ERR_VALUE, op, "socket (FD %lld) is not registered",
+                 (long long)s->fd);
     return NULL;
   }
   return &p->regs[fd];
@@ -153,14 +154,13 @@ ns_err ns_poller_register(ns_poller *p, ns_socket *s, unsigned int events,
   ns_err err = check_events(events, op);
   if (err)
     return err;
-  if (s->fd < 0)
+  if (!NS__SOCKET_VALID(s->fd))
     return ns__fail_errno(op, EBADF);
-  size_t fd = (size_t)s->fd;
+  size_t fd = NS__SOCKET_INDEX(s->fd);
   if (fd < p->regs_cap && p->regs[fd].sock)
     return ns__fail_fmt(NS_ERR_VALUE, op,
-                        "socket (FD %d) is already "
-                        "registered",
-                        s->fd);
+                        "socket (FD %lld) is already registered",
+                        (long long)s->fd);
   if (grow_regs(p, fd) != 0)
     return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");
   ns__poller_reg *r = &p->regs[fd];

@@ -7,7 +7,6 @@
 #ifndef NETSOCK_POLLER_INTERNAL_H
 #define NETSOCK_POLLER_INTERNAL_H
 
-#include <poll.h>
 
 #include "internal.h"
 
@@ -29,16 +28,16 @@ typedef struct ns__poller_ops {
   int backend;
   int (*init)(ns_poller *p);
   int (*fini)(ns_poller *p);
-  int (*add)(ns_poller *p, int fd, unsigned int events);
-  int (*mod)(ns_poller *p, int fd, unsigned int events);
-  int (*del)(ns_poller *p, int fd);
+  int (*add)(ns_poller *p, ns_os_socket fd, unsigned int events);
+  int (*mod)(ns_poller *p, ns_os_socket fd, unsigned int events);
+  int (*del)(ns_poller *p, ns_os_socket fd);
   int (*wait)(ns_poller *p, ns_poller_event *out, size_t max, int timeout_ms,
               size_t *count);
 } ns__poller_ops;
 
 struct ns_poller {
   const ns__poller_ops *ops;
-  ns__poller_reg *regs; /* indexed by fd */
+  ns__poller_reg *regs; /* indexed by NS__SOCKET_INDEX(fd) */
   size_t regs_cap;
   size_t count;
   /* a backend over a kernel event queue */
@@ -54,7 +53,7 @@ struct ns_poller {
 
 /* Forget the registration at `fd` without asking the backend: the
    socket's chain of pollers no longer names `p`. */
-void ns__poller_drop(ns_poller *p, int fd);
+void ns__poller_drop(ns_poller *p, ns_os_socket fd);
 
 /* The platform's backend for NS_POLLER_DEFAULT, _EPOLL or _POLL; NULL
    where it has none of that kind. */

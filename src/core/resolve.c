@@ -8,12 +8,9 @@
  * for the rest), so that the same input gives the same answer and the same
  * error class as in Python.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <netdb.h>
 #include <stdalign.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -39,6 +36,9 @@ static ns_err copy_out(char *buf, size_t size, const char *text, const char *op)
 static ns_err lookup_first(ns_addr *out, int family, const char *host,
                            const char *op)
 {
+  ns_err err = ns__net_init(op);
+  if (err)
+    return err;
   struct addrinfo hints;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = family;
@@ -118,6 +118,9 @@ ns_err ns_getaddrinfo(ns_addrinfo **out, const char *host, const char *port,
   if (!out)
     return ns__fail_null("getaddrinfo", "getaddrinfo(): out is NULL");
   *out = NULL;
+  ns_err err = ns__net_init("getaddrinfo");
+  if (err)
+    return err;
   struct addrinfo hints;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = family;
@@ -183,6 +186,9 @@ ns_err ns_getnameinfo(const ns_addr *addr, int flags, char *host,
   if (!host && !serv)
     return ns__fail_null("getnameinfo",
                          "getnameinfo(): host and serv are both NULL");
+  err = ns__net_init("getnameinfo");
+  if (err)
+    return err;
   /* Full-size scratch first: a short buffer is reported as every other
      buffer here is, and is left untouched. */
   char h[NI_MAXHOST], sv[NI_MAXSERV];
@@ -215,9 +221,12 @@ ns_err ns_gethostname(char *buf, size_t size)
      (glibc) fail with ENAMETOOLONG. Here a name that does not fit always
      fails so, and the buffer is left alone. 256 bytes hold any host name
      (255 at most). */
+  ns_err err = ns__net_init("gethostname");
+  if (err)
+    return err;
   char name[257];
   if (gethostname(name, sizeof name) != 0)
-    return ns__fail_errno("gethostname", errno);
+    return ns__fail_sock("gethostname");
   name[sizeof name - 1] = '\0';
   size_t need = strlen(name) + 1;
   if (need > size)

@@ -15,7 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/socket.h>
+
+#include "platform.h"
 
 #define NS__SA_LEN_LAYOUT (HAVE_SOCKADDR_SA_LEN != 0)
 

@@ -141,3 +141,8 @@ int ns__os_cloexec_received(const struct msghdr *m)
 #endif
   return 0;
 }
+
+int ns__os_check_open(int fd)
+{
+  return fcntl(fd, F_GETFD) < 0 ? -1 : 0;
+}

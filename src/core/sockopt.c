@@ -13,10 +13,10 @@ ns_err ns_setsockopt(ns_socket *s, int level, int name, const void *value,
     return ns__fail_handle("setsockopt");
   if (!value && len)
     return ns__fail_null("setsockopt", "value is NULL with a non-zero length");
-  if (len > (socklen_t)-1 / 2)
+  if (len > NS__SOCKLEN_MAX)
     return ns__fail_msg(NS_ERR_OVERFLOW, "setsockopt", "option too long");
   if (setsockopt(s->fd, level, name, value, (socklen_t)len) != 0)
-    return ns__fail_errno("setsockopt", errno);
+    return ns__fail_sock("setsockopt");
 #if NS_TIMEOUT_KERNEL_TIMERS
   if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
     atomic_store_explicit(ns__kernel_slot(s, name), NS__KERNEL_UNKNOWN,
@@ -32,9 +32,9 @@ ns_err ns_getsockopt(ns_socket *s, int level, int name, void *value,
     return ns__fail_handle("getsockopt");
   if (!len || (!value && *len))
     return ns__fail_null("getsockopt", "value or length is NULL");
-  socklen_t n = *len > (socklen_t)-1 / 2 ? (socklen_t)-1 / 2 : (socklen_t)*len;
+  socklen_t n = (socklen_t)(*len > NS__SOCKLEN_MAX ? NS__SOCKLEN_MAX : *len);
   if (getsockopt(s->fd, level, name, value, &n) != 0)
-    return ns__fail_errno("getsockopt", errno);
+    return ns__fail_sock("getsockopt");
   *len = n;
   return NS_OK;
 }

@@ -3,7 +3,8 @@
  * The system's databases (services, protocols, hosts), reentrant where the
  * C library has the _r lookups (glibc; musl for all but protocols), and
  * behind one lock elsewhere (macOS, the BSDs; the portable build), where
- * each lookup returns a static result that the next one overwrites.
+ * each lookup returns a static result that the next one overwrites
+ * (Windows: one per thread, and Winsock started first).
  */
 #include <pthread.h>
 
@@ -18,6 +19,8 @@ static pthread_mutex_t netdb_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void ns__netdb_lock(void)
 {
+  /* A failed start shows up as the lookup's own failure. */
+  (void)ns__net_init("netdb");
 #if !HAVE_ALL_NETDB_R
   pthread_mutex_lock(&netdb_mu);
 #endif

@@ -6,7 +6,6 @@
  * Each wait scans from where the last one stopped, so that with more ready
  * sockets than room for events none waits forever.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 
 #include "poller_internal.h"
@@ -29,10 +28,10 @@ static int pl_fini(ns_poller *p)
   return 0;
 }
 
-static int pl_add(ns_poller *p, int fd, unsigned int events)
+static int pl_add(ns_poller *p, ns_os_socket fd, unsigned int events)
 {
   /* epoll refuses a closed descriptor with EBADF; so does this backend. */
-  if (fcntl(fd, F_GETFD) < 0)
+  if (ns__os_check_open(fd) != 0)
     return -1;
   if (p->npfds == p->pfcap) {
     size_t cap = p->pfcap ? p->pfcap * 2 : 64;
@@ -45,23 +44,23 @@ static int pl_add(ns_poller *p, int fd, unsigned int events)
   p->pfds[p->npfds].fd = fd;
   p->pfds[p->npfds].events = to_poll(events);
   p->pfds[p->npfds].revents = 0;
-  p->regs[fd].slot = p->npfds++;
+  p->regs[NS__SOCKET_INDEX(fd)].slot = p->npfds++;
   return 0;
 }
 
-static int pl_mod(ns_poller *p, int fd, unsigned int events)
+static int pl_mod(ns_poller *p, ns_os_socket fd, unsigned int events)
 {
-  p->pfds[p->regs[fd].slot].events = to_poll(events);
+  p->pfds[p->regs[NS__SOCKET_INDEX(fd)].slot].events = to_poll(events);
   return 0;
 }
 
-static int pl_del(ns_poller *p, int fd)
+static int pl_del(ns_poller *p, ns_os_socket fd)
 {
-  size_t slot = p->regs[fd].slot;
+  size_t slot = p->regs[NS__SOCKET_INDEX(fd)].slot;
   size_t last = --p->npfds;
   if (slot != last) {
     p->pfds[slot] = p->pfds[last];
-    p->regs[p->pfds[slot].fd].slot = slot;
+    p->regs[NS__SOCKET_INDEX(p->pfds[slot].fd)].slot = slot;
   }
   return 0;
 }
@@ -77,7 +76,7 @@ static void drop_closed(ns_poller *p)
   for (size_t i = p->npfds; i-- > 0;) {
     if (!(p->pfds[i].revents & POLLNVAL))
       continue;
-    int fd = p->pfds[i].fd;
+    ns_os_socket fd = p->pfds[i].fd;
     pl_del(p, fd);
     ns__poller_drop(p, fd);
   }
@@ -86,7 +85,7 @@ static void drop_closed(ns_poller *p)
 static int pl_wait(ns_poller *p, ns_poller_event *out, size_t max,
                    int timeout_ms, size_t *count)
 {
-  int ready_n = poll(p->pfds, (nfds_t)p->npfds, timeout_ms);
+  int ready_n = ns__os_poll(p->pfds, p->npfds, timeout_ms);
   if (ready_n < 0)
     return -1;
   size_t k = 0;
@@ -102,7 +101,7 @@ static int pl_wait(ns_poller *p, ns_poller_event *out, size_t max,
     const struct pollfd *pf = &p->pfds[(start + i) % n];
     if (!pf->revents)
       continue;
-    const ns__poller_reg *r = &p->regs[pf->fd];
+    const ns__poller_reg *r = &p->regs[NS__SOCKET_INDEX(pf->fd)];
     short re = pf->revents;
     unsigned int ready = ns__poller_events(r->events, re & POLLIN, re & POLLOUT,
                                            re & ~(POLLIN | POLLOUT));
