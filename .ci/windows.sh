@@ -47,7 +47,10 @@ rm -rf "${WINEPREFIX}"
 stop_wine() { wineserver -k >/dev/null 2>&1 || true; }
 trap stop_wine EXIT
 t_prefix=$(date +%s)
-wine cmd /c exit </dev/null >/dev/null 2>&1
+# The server first (it refuses to start beside one that a program left
+# running), in the prefix's directory; then the first program, which
+# fills the prefix.
+mkdir -p "${WINEPREFIX}"
 wineserver -p60 </dev/null >/dev/null 2>&1
 wine cmd /c exit </dev/null >/dev/null 2>&1
 echo "== wine prefix ready in $(($(date +%s) - t_prefix)) s ($(wine --version))"

@@ -15,6 +15,12 @@ void hosts_sandbox_run_in(const hosts_sandbox *sb, hosts_sandbox_fn fn,
   ns_test_skip_platform("no private resolver: a hosts file of the test's "
                         "own needs Linux user and mount namespaces");
 }
+
+void hosts_sandbox_run(const char *hosts, hosts_sandbox_fn fn, void *arg)
+{
+  hosts_sandbox sb = {hosts, NULL, NULL, false};
+  hosts_sandbox_run_in(&sb, fn, arg);
+}
 #else
 #include <errno.h>
 #include <fcntl.h>

@@ -226,6 +226,9 @@ static void test_conn__listen_and_accept_failures(void **state)
   assert_ns_ok(ns_close(u));
 
   assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
+  /* Bound first: Windows listens on no unbound socket (WSAEINVAL). */
+  ns_addr lo = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(t, &lo));
   /* Accept on a socket that is not listening. */
   assert_ns_err(ns_accept(t, &conn, NULL), NS_ERR_OS);
   assert_null(conn);

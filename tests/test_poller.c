@@ -327,7 +327,7 @@ static void test_poller__bad_arguments(void **state)
   assert_ns_ok(ns_socket_create(&gone, AF_INET, SOCK_STREAM, 0));
   ns_test_os_close(ns_fileno(gone));
   assert_ns_err(ns_poller_register(p, gone, NS_EVENT_READ, NULL), NS_ERR_OS);
-  assert_last_os_error(NS_TEST_ECLOSED);
+  assert_last_os_error(EBADF);
   assert_ns_err(ns_close(gone), NS_ERR_OS);
   assert_ns_err(ns_poller_register(NULL, c, NS_EVENT_READ, NULL), NS_ERR_VALUE);
   assert_last_message("poller is NULL");

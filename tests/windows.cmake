@@ -26,12 +26,13 @@ netsock_add_test(create LABELS loopback ipv6 SOURCES hosts_sandbox.c)
 # white-box test as on POSIX systems, here on the platform they belong to.
 add_executable(test_winerror test_winerror.c
   ${PROJECT_SOURCE_DIR}/src/core/error.c
-  ${PROJECT_SOURCE_DIR}/src/core/winerror.c)
+  ${PROJECT_SOURCE_DIR}/src/core/winerror.c
+  ${PROJECT_SOURCE_DIR}/src/win/init.c)
 target_include_directories(test_winerror PRIVATE
   ${PROJECT_SOURCE_DIR}/src/core ${PROJECT_SOURCE_DIR}/src/win
   ${PROJECT_BINARY_DIR}/src
   ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
-target_compile_definitions(test_winerror PRIVATE NS_STATIC
+target_compile_definitions(test_winerror PRIVATE NS_STATIC _WIN32_WINNT=0x0A00
   WINERROR_TABLE="${CMAKE_CURRENT_SOURCE_DIR}/data/winerror_classes.txt")
 target_link_libraries(test_winerror PRIVATE cmocka::cmocka ws2_32)
 set_target_properties(test_winerror PROPERTIES C_STANDARD 11)
@@ -43,7 +44,7 @@ set_tests_properties(netsock.winerror PROPERTIES LABELS unit)
 # not run on Windows, and ctest counts it as skipped.
 function(netsock_windows_skip name labels why)
   add_test(NAME ${name}
-           COMMAND sh -c "echo 'skipped on Windows: ${why}'; exit 77")
+           COMMAND sh -c "echo \"skipped on Windows: $1\"; exit 77" sh "${why}")
   set_tests_properties(${name} PROPERTIES LABELS "${labels}"
                        SKIP_RETURN_CODE 77)
 endfunction()

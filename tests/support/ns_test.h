@@ -165,7 +165,7 @@ void ns_test_check_last_either(int err1, int err2, const char *names,
                                const char *file, int line);
 
 /* The number of open descriptors of this process (/proc/self/fd); on
-   Windows, of its open handles (sockets, events, threads ...). */
+   Windows, of its open sockets (a probe of its handles). */
 int ns_test_fd_count(void);
 
 /*
