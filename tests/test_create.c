@@ -142,7 +142,7 @@ static int thread_count(void)
    the address that failed is `a`. */
 static void assert_failed_at(const char *message, const ns_addr *a)
 {
-  assert_last_message(message);
+  assert_message_matches(ns_error_last_message(), message);
   const ns_addr *at = ns_error_last_address();
   assert_non_null(at);
   assert_true(ns_addr_equal(at, a));
@@ -244,8 +244,13 @@ static void test_create__connection_source_address(void **state)
   assert_ns_err(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts),
                 NS_ERR_OS);
   assert_string_equal(ns_error_last_operation(), "bind");
+#ifdef _WIN32
+  /* Windows: the family is not supported (wine: the operation). */
+  assert_last_os_error_either(EAFNOSUPPORT, EOPNOTSUPP);
+#else
   assert_int_equal(ns_error_last_errno(), EAFNOSUPPORT);
   assert_failed_at(ns_test_os_message(EAFNOSUPPORT), &a);
+#endif
   assert_ns_ok(ns_close(l));
 }
 
