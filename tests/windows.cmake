@@ -21,6 +21,7 @@ netsock_add_test(poller LABELS loopback)
 netsock_add_test(timeout LABELS loopback TIMEOUT 300)
 netsock_add_test(resolve LABELS loopback SOURCES hosts_sandbox.c)
 netsock_add_test(create LABELS loopback ipv6 SOURCES hosts_sandbox.c)
+netsock_add_test(handle LABELS loopback)
 
 # Windows errors as Python on Windows classifies and prints them: the same
 # white-box test as on POSIX systems, here on the platform they belong to.
@@ -54,10 +55,6 @@ endfunction()
 # throughout; their portable cases are to be split out.
 netsock_windows_skip(netsock.addr unit
   "not ported yet: its sockaddr layout checks include the library's POSIX sockaddr header, and a case fork()s")
-foreach(t handle)
-  netsock_windows_skip(netsock.${t} loopback
-    "not ported yet: it checks descriptors with fcntl() and runs cases in fork()ed children")
-endforeach()
 netsock_windows_skip(netsock.python_parity loopback
   "python3 here is Linux's, whose classes and messages are Linux's ([Errno 32] Broken pipe where Windows says [WinError 10058]); netsock.winerror checks the classes against CPython's Windows table")
 netsock_windows_skip(netsock.recvflags loopback
