@@ -5,12 +5,14 @@
 # saying why, what needs something Windows lacks; a program that cannot run
 # here at all is registered as a test that prints why and reports skipped.
 
-# The support library asks Winsock about sockets directly (getsockopt).
-target_link_libraries(netsock_test_support PUBLIC ws2_32)
+# The support library asks Winsock about sockets directly (getsockopt);
+# tests name interfaces (if_nametoindex, in iphlpapi).
+target_link_libraries(netsock_test_support PUBLIC ws2_32 iphlpapi)
 
 # One cmocka program per concern, as on POSIX systems.
 netsock_add_test(version LABELS unit)
 netsock_add_test(error LABELS unit)
+netsock_add_test(addr LABELS unit)
 target_compile_definitions(test_error PRIVATE
   ERRNO_TABLE="${CMAKE_CURRENT_SOURCE_DIR}/data/errno_classes.txt")
 netsock_add_test(sockopt LABELS loopback)
@@ -53,8 +55,6 @@ endfunction()
 # Not ported yet: these check POSIX descriptors directly (fcntl flags,
 # F_GETFD on a closed descriptor) or run cases in fork()ed children
 # throughout; their portable cases are to be split out.
-netsock_windows_skip(netsock.addr unit
-  "not ported yet: its sockaddr layout checks include the library's POSIX sockaddr header, and a case fork()s")
 netsock_windows_skip(netsock.python_parity loopback
   "python3 here is Linux's, whose classes and messages are Linux's ([Errno 32] Broken pipe where Windows says [WinError 10058]); netsock.winerror checks the classes against CPython's Windows table")
 netsock_windows_skip(netsock.recvflags loopback
