@@ -24,6 +24,7 @@ netsock_add_test(timeout LABELS loopback TIMEOUT 300)
 netsock_add_test(resolve LABELS loopback SOURCES hosts_sandbox.c)
 netsock_add_test(create LABELS loopback ipv6 SOURCES hosts_sandbox.c)
 netsock_add_test(handle LABELS loopback)
+netsock_add_test(recvflags LABELS loopback)
 
 # Windows errors as Python on Windows classifies and prints them: the same
 # white-box test as on POSIX systems, here on the platform they belong to.
@@ -57,8 +58,6 @@ endfunction()
 # throughout; their portable cases are to be split out.
 netsock_windows_skip(netsock.python_parity loopback
   "python3 here is Linux's, whose classes and messages are Linux's ([Errno 32] Broken pipe where Windows says [WinError 10058]); netsock.winerror checks the classes against CPython's Windows table")
-netsock_windows_skip(netsock.recvflags loopback
-  "not ported yet: cases run in fork()ed children")
 netsock_windows_skip(netsock.msg loopback
   "descriptor passing (SCM_RIGHTS), credentials, MSG_ERRQUEUE and AF_UNIX datagrams are POSIX or Linux only; Winsock has no descriptor passing")
 netsock_windows_skip(netsock.mmsg loopback

@@ -299,6 +299,16 @@ bool ns_test_kernel_timer_off(ns_socket *s, int optname)
 #endif
 }
 
+int ns_test_under_wine(void)
+{
+#ifdef _WIN32
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+#else
+  return 0;
+#endif
+}
+
 int ns_test_have_unix(int type)
 {
 #ifdef _WIN32

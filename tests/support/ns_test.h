@@ -216,6 +216,10 @@ int ns_test_fd_teardown(void **state);
  */
 void ns_test_skip_platform(const char *why);
 
+/* Is this Windows wine (its ntdll exports wine_get_version)? For the few
+   cases where wine does less than Windows; 0 on POSIX systems. */
+int ns_test_under_wine(void);
+
 /* Is ::1 usable here? IPv6 tests skip when not. */
 int ns_test_have_ipv6(void);
 
