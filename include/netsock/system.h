@@ -37,6 +37,13 @@
 #  include <winsock2.h>
 #  include <ws2tcpip.h>
 #  include <afunix.h>
+/* shutdown()'s directions by their POSIX names, as Python's socket module
+   has them on Windows (Winsock calls them SD_RECEIVE, SD_SEND, SD_BOTH). */
+#  ifndef SHUT_RD
+#    define SHUT_RD SD_RECEIVE
+#    define SHUT_WR SD_SEND
+#    define SHUT_RDWR SD_BOTH
+#  endif
 #else
 #  include <sys/types.h>
 #  include <sys/socket.h>

@@ -260,8 +260,7 @@ static void attempt_start(race *r, const ns_addr *addr, int type, int proto)
     return;
   }
   if (err == NS_ERR_BLOCKING_IO &&
-      ns_error_last_errno() == NS__CONNECT_IN_PROGRESS &&
-      !r->nonblocking) {
+      ns_error_last_errno() == NS__CONNECT_IN_PROGRESS && !r->nonblocking) {
     r->pending[r->n_pending] = s;
     r->pending_addr[r->n_pending] = *addr;
     r->n_pending++;
@@ -573,8 +572,12 @@ ns_err ns_create_server(ns_socket **out, const ns_addr *addr,
   err = ns_socket_create(&s, family, SOCK_STREAM, 0);
   if (err)
     return err;
-  /* Python ignores a failure here and lets bind() report the problem. */
+#if !NS_WINSOCK
+  /* Python ignores a failure here and lets bind() report the problem. On
+     Windows SO_REUSEADDR would let another program bind the same port, so
+     Python leaves it off there, and so does this. */
   (void)ns_setsockopt_int(s, SOL_SOCKET, SO_REUSEADDR, 1);
+#endif
   if (opts->reuse_port) {
 #ifdef SO_REUSEPORT
     err = ns_setsockopt_int(s, SOL_SOCKET, SO_REUSEPORT, 1);
@@ -624,7 +627,7 @@ bool ns_has_ipv6(void)
     return true;
   }
   int e = ns_error_last_errno();
-  if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT) {
+  if (e == NS__NO_FAMILY || e == NS__NO_PROTOCOL) {
     atomic_store(&learned, -1);
     return false;
   }

@@ -172,8 +172,8 @@ typedef struct ns__new_socket {
 ns__new_socket ns__new_socket_of(int type);
 
 /* Wrap a descriptor the library owns in a handle; closes fd on failure. */
-ns_err ns__socket_wrap(ns_socket **out, ns_os_socket fd, int family, int type, int proto,
-                       int64_t timeout_ns, const char *op);
+ns_err ns__socket_wrap(ns_socket **out, ns_os_socket fd, int family, int type,
+                       int proto, int64_t timeout_ns, const char *op);
 
 /* ---- addr.c -------------------------------------------------------------- */
 

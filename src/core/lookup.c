@@ -61,11 +61,17 @@ static int n_threads;
 static ns__lookup *forsaken;
 #endif
 
+/* The clock `changed` waits by: CLOCK_MONOTONIC where a condition
+   variable can use it; else (mingw-w64's winpthreads) CLOCK_REALTIME, with
+   each deadline moved onto it when its wait starts. */
+static clockid_t cond_clock = CLOCK_MONOTONIC;
+
 static void init_cond(void)
 {
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0)
+    cond_clock = CLOCK_REALTIME;
   pthread_cond_init(&changed, &ca);
   pthread_condattr_destroy(&ca);
 }
@@ -211,21 +217,29 @@ static void wait_cancelled(void *arg)
     lookup_free(l);
 }
 
-/* Wait on `changed` until the deadline, cancellable as the caller is. */
-static bool wait_until(waiter *w, const struct timespec *at)
+/* Wait on `changed` until the deadline (CLOCK_MONOTONIC), cancellable as
+   the caller is; false once the deadline has passed. */
+static bool wait_until(waiter *w, int64_t deadline_ns)
 {
+  int64_t at_ns = deadline_ns;
+  if (cond_clock != CLOCK_MONOTONIC) {
+    struct timespec now;
+    clock_gettime(cond_clock, &now);
+    at_ns += (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - ns__now_ns();
+  }
+  struct timespec at = {(time_t)(at_ns / 1000000000),
+                        (long)(at_ns % 1000000000)};
   pthread_setcancelstate(w->cancel_state, NULL);
-  int rc = pthread_cond_timedwait(&changed, &mu, at);
+  int rc = pthread_cond_timedwait(&changed, &mu, &at);
   pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-  return rc == 0;
+  /* A wall clock set back or forth ends a wait early: wait on. */
+  return rc == 0 || ns__now_ns() < deadline_ns;
 }
 
 ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
                        int64_t deadline_ns, int cancel_state)
 {
   pthread_once(&once, init);
-  struct timespec at = {(time_t)(deadline_ns / 1000000000),
-                        (long)(deadline_ns % 1000000000)};
   waiter w = {NULL, cancel_state};
   ns_err err = NS_OK;
   bool join = false;
@@ -241,10 +255,10 @@ ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
       w.held = l;
       break;
     }
-    if (err || !wait_until(&w, &at))
+    if (err || !wait_until(&w, deadline_ns))
       break;
   }
-  while (w.held && !w.held->done && wait_until(&w, &at))
+  while (w.held && !w.held->done && wait_until(&w, deadline_ns))
     ;
   l = w.held;
   if (l && l->done) {

@@ -47,6 +47,16 @@ typedef ADDRESS_FAMILY sa_family_t;
 #define ns__fail_sock_code(op, code) ns__fail_errno((op), (code))
 #endif
 
+/* What socket() fails with for a family or a protocol the system lacks,
+   as ns_error_last_errno() gives it. */
+#if NS_WINSOCK
+#define NS__NO_FAMILY WSAEAFNOSUPPORT
+#define NS__NO_PROTOCOL WSAEPROTONOSUPPORT
+#else
+#define NS__NO_FAMILY EAFNOSUPPORT
+#define NS__NO_PROTOCOL EPROTONOSUPPORT
+#endif
+
 /* What a non-blocking connect still under way fails with, as
    ns_error_last_errno() gives it: EINPROGRESS, or Winsock's
    WSAEWOULDBLOCK. */

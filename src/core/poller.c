@@ -67,7 +67,8 @@ void ns__poller_forget(ns_socket *s)
   while (s->pollers) {
     ns_poller *p = s->pollers;
     if (ns_poller_unregister(p, s) != NS_OK && s->pollers == p)
-      s->pollers = p->regs[NS__SOCKET_INDEX(s->fd)].next_poller; /* never loop */
+      s->pollers =
+          p->regs[NS__SOCKET_INDEX(s->fd)].next_poller; /* never loop */
   }
 }
 

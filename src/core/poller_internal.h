@@ -7,7 +7,6 @@
 #ifndef NETSOCK_POLLER_INTERNAL_H
 #define NETSOCK_POLLER_INTERNAL_H
 
-
 #include "internal.h"
 
 /* One registration, kept in a table indexed by descriptor. */

@@ -55,7 +55,7 @@ static int loopback_pair(int family, SOCKET out[2])
   out[0] = a;
   out[1] = b;
   return 0;
-fail: {
+fail : {
   int e = WSAGetLastError();
   closesocket(lsock);
   if (a != INVALID_SOCKET)
@@ -143,9 +143,9 @@ ns_err ns_dup(ns_socket *s, ns_socket **out)
   WSAPROTOCOL_INFOW info;
   if (WSADuplicateSocketW(s->fd, GetCurrentProcessId(), &info) != 0)
     return ns__fail_sock("dup");
-  SOCKET fd = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
-                         FROM_PROTOCOL_INFO, &info, 0,
-                         WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  SOCKET fd =
+      WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+                 &info, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   if (fd == INVALID_SOCKET)
     return ns__fail_sock("dup");
   /* The copy shares the socket, and so its blocking mode. */

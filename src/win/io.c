@@ -82,8 +82,8 @@ ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
   if (!err)
     err = ns__call_begin(s, &dl, SO_SNDTIMEO, "sendall");
   while (!err && sent < len) {
-    int n = send(s->fd, (const char *)buf + sent, ns__win_len(len - sent),
-                 flags);
+    int n =
+        send(s->fd, (const char *)buf + sent, ns__win_len(len - sent), flags);
     if (n < 0)
       err = ns__call_retry(s, &dl, SO_SNDTIMEO, flags, "sendall");
     else if ((sent += (size_t)n) < len)
@@ -112,8 +112,7 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
   ns_err err = io_args_check(s, buf, len, "recv");
   if (err)
     return err;
-  return io_call(IO_RECV, s, buf, len, flags, NULL, NULL, received_out,
-                 "recv");
+  return io_call(IO_RECV, s, buf, len, flags, NULL, NULL, received_out, "recv");
 }
 
 ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,

@@ -25,9 +25,9 @@ ns_err ns_sendmmsg(ns_socket *s, ns_datagram *msgs, size_t n, int flags,
   ns_err err = batch_args(s, msgs, n, count_out, "sendmmsg");
   for (size_t i = 0; !err && i < n; i++) {
     ns_datagram *d = &msgs[i];
-    err = d->addr.len ? ns_sendto(s, d->buf, d->len, flags, &d->addr,
-                                  &d->nbytes)
-                      : ns_send(s, d->buf, d->len, flags, &d->nbytes);
+    err = d->addr.len
+              ? ns_sendto(s, d->buf, d->len, flags, &d->addr, &d->nbytes)
+              : ns_send(s, d->buf, d->len, flags, &d->nbytes);
     if (err)
       return i ? NS_OK : err;
     d->flags = 0;
