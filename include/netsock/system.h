@@ -62,14 +62,6 @@
 typedef SOCKET ns_os_socket;
 /** The ns_os_socket value that is no socket (Winsock's INVALID_SOCKET). */
 #  define NS_INVALID_SOCKET INVALID_SOCKET
-/* ns_shutdown()'s `how`, by the names Python's socket module has on every
-   platform (Winsock calls them SD_RECEIVE, SD_SEND and SD_BOTH). */
-#  ifndef SHUT_RD
-#    define SHUT_RD SD_RECEIVE
-#    define SHUT_WR SD_SEND
-#    define SHUT_RDWR SD_BOTH
-#  endif
-
 /**
  * One buffer of a scatter/gather list. Windows has no `struct iovec`:
  * there ns_iovec has its two members, so code that fills `iov_base` and
