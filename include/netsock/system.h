@@ -62,6 +62,7 @@
 typedef SOCKET ns_os_socket;
 /** The ns_os_socket value that is no socket (Winsock's INVALID_SOCKET). */
 #  define NS_INVALID_SOCKET INVALID_SOCKET
+
 /**
  * One buffer of a scatter/gather list. Windows has no `struct iovec`:
  * there ns_iovec has its two members, so code that fills `iov_base` and
