@@ -104,13 +104,18 @@ const char *ns_test_herror_message(int h)
   return out;
 }
 
-/* One alternative of a pattern: exact, or a prefix when it ends in '*'
-   (followed by at least one character: a text, never nothing). */
+/* One alternative of a pattern: exact, or with one '*' standing for a text
+   (at least one character: a text, never nothing), as in "[WinError
+   10048] * (while attempting to bind on address ...)". */
 static int alternative_matches(const char *got, const char *want, size_t len)
 {
-  if (len > 0 && want[len - 1] == '*')
-    return strncmp(got, want, len - 1) == 0 && strlen(got) > len - 1;
-  return strlen(got) == len && strncmp(got, want, len) == 0;
+  const char *star = memchr(want, '*', len);
+  size_t got_len = strlen(got);
+  if (!star)
+    return got_len == len && strncmp(got, want, len) == 0;
+  size_t head = (size_t)(star - want), tail = len - head - 1;
+  return got_len > head + tail && strncmp(got, want, head) == 0 &&
+         strncmp(got + got_len - tail, star + 1, tail) == 0;
 }
 
 int ns_test_message_matches(const char *got, const char *want)
