@@ -53,9 +53,7 @@ function(netsock_windows_skip name labels why)
                        SKIP_RETURN_CODE 77)
 endfunction()
 
-# Not ported yet: these check POSIX descriptors directly (fcntl flags,
-# F_GETFD on a closed descriptor) or run cases in fork()ed children
-# throughout; their portable cases are to be split out.
+# What does not run on Windows, and why.
 netsock_windows_skip(netsock.python_parity loopback
   "python3 here is Linux's, whose classes and messages are Linux's ([Errno 32] Broken pipe where Windows says [WinError 10058]); netsock.winerror checks the classes against CPython's Windows table")
 netsock_windows_skip(netsock.msg loopback
@@ -67,7 +65,7 @@ netsock_windows_skip(netsock.sendfile loopback
 netsock_windows_skip(netsock.security loopback
   "it checks close-on-exec through /proc/self/fd and fcntl() across fork() and exec, and the ELF symbol table with nm")
 netsock_windows_skip(netsock.fault_torture unit
-  "fault injection wraps the C library's socket calls at link time (-Wl,--wrap on ELF objects); Winsock's calls are DLL imports")
+  "its shim wraps the POSIX calls of the POSIX backend at link time (--wrap); the Winsock backend makes other calls (WSASocketW, closesocket, ioctlsocket), imported from ws2_32.dll through pointers that --wrap does not reach")
 foreach(t addr_sockaddr raw_structs stream)
   netsock_windows_skip(netsock.fuzz_${t} "unit;fuzz"
     "not ported yet: the target builds POSIX sockaddr structures (stream: on a POSIX socketpair)")
