@@ -38,8 +38,8 @@ static int64_t rcvtimeo_us(ns_os_socket fd)
 #ifdef _WIN32
   DWORD ms;
   int len = sizeof ms;
-  assert_int_equal(
-      getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, (char *)&ms, &len), 0);
+  assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, (char *)&ms, &len),
+                   0);
   return (int64_t)ms * 1000;
 #else
   struct timeval tv;
@@ -197,8 +197,7 @@ static void test_handle__fromfd(void **state)
   assert_true(fd != INVALID_SOCKET);
   DWORD ms = 3000;
   assert_int_equal(
-      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms),
-      0);
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms), 0);
   assert_ns_ok(ns_fromfd(&s, fd));
   assert_int_equal(ns_family(s), AF_INET6);
   assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);

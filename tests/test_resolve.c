@@ -132,9 +132,9 @@ static void test_resolve__getaddrinfo_numeric(void **state)
   assert_non_null(list);
   assert_int_equal(ns_addrinfo_family(list), AF_INET);
   assert_int_equal(ns_addrinfo_socktype(list), SOCK_STREAM);
-  assert_int_equal(ns_addrinfo_proto(list),
-                   system_first_proto("127.0.0.1", "80", SOCK_STREAM,
-                                      AI_NUMERICHOST));
+  assert_int_equal(
+      ns_addrinfo_proto(list),
+      system_first_proto("127.0.0.1", "80", SOCK_STREAM, AI_NUMERICHOST));
   /* No AI_CANONNAME: "" from glibc, the address itself from musl. */
   char canon[NI_MAXHOST];
   system_canonname("127.0.0.1", "80", AF_UNSPEC, SOCK_STREAM, AI_NUMERICHOST,

@@ -654,9 +654,10 @@ static void run_step(char *line)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: run_pair [-l] [-w] [-q] [-o DIR] [-t SECONDS] SCENARIO -- "
-                  "SERVER... [-- CLIENT...]\n"
-                  "       run_pair -e ERRNO | -g EAI_CODE\n");
+  fprintf(stderr,
+          "usage: run_pair [-l] [-w] [-q] [-o DIR] [-t SECONDS] SCENARIO -- "
+          "SERVER... [-- CLIENT...]\n"
+          "       run_pair -e ERRNO | -g EAI_CODE\n");
   exit(2);
 }
 
