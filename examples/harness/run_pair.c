@@ -97,7 +97,7 @@ struct role {
 };
 
 static struct role roles[NROLES];
-static bool loose_messages; /* -l */
+static bool loose_messages;   /* -l */
 static bool windows_messages; /* -w */
 static char port_text[16];
 static double step_timeout = 30.0;
