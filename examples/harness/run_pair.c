@@ -409,6 +409,8 @@ static void make_pattern(const char *text, struct pattern *p)
                         name, len);
     name += len + 1;
   }
+  if (ncodes == 0)
+    die("an empty {...} in an expect");
   if (windows_messages) {
     /* Any of the codes: the first (a scenario lists alternatives of one
        C library's; Winsock has one code for them). */
