@@ -3,7 +3,7 @@
 """Turn the benchmark's CSV output into the report.
 
 Reads what bench/run_all.sh wrote into DIR (runs.csv, precision.csv,
-syscalls.csv, callgrind.txt, machine.txt), rewrites the generated blocks of
+pingpong_ab.csv, syscalls.csv, callgrind.txt, machine.txt), rewrites the generated blocks of
 docs/performance.md and docs/timeouts.md (between "<!-- BEGIN name -->"
 and "<!-- END name -->"; the prose around them is left alone), and draws
 DIR/performance.png with gnuplot.
@@ -23,19 +23,28 @@ IMPLS = ("netsock", "raw", "python")
 
 # (case, params, pinned) -> ("<=" or ">=", target ratio libnetsock/raw).
 # Latency targets apply to the pinned runs: unpinned, a round trip is
-# dominated by where the scheduler puts the two processes.
+# dominated by where the scheduler puts the two processes. The TCP
+# ping-pong's are judged on the alternating rounds (AB_TARGETS).
 TARGETS = {
-    ("pingpong_tcp", "size=1;timeout=none", True): ("<=", 1.02),
-    ("pingpong_tcp", "size=64;timeout=none", True): ("<=", 1.02),
     ("pingpong_udp", "size=1;timeout=none", True): ("<=", 1.02),
     ("bulk_tcp", "chunk=65536", False): (">=", 0.98),
     ("udp_pps", "size=64;batch=1", False): (">=", 0.98),
     ("udp_pps", "size=64;batch=32", False): (">=", 0.98),
     ("connect_churn", "sequential", False): ("<=", 1.05),
-    # A timeout on both sides, against the raw twin with the cheapest raw
-    # timeout (SO_RCVTIMEO/SO_SNDTIMEO), in the same alternating runs.
-    ("pingpong_tcp", "size=1;timeout=5", True): ("<=", 1.03),
-    ("pingpong_tcp", "size=64;timeout=5", True): ("<=", 1.03),
+}
+
+# The TCP ping-pong in alternating rounds (pingpong-ab), by its params
+# without the round length: the target ratio libnetsock/raw of the median
+# of the per-round ratios. With a timeout, both twins have one (the raw
+# twin's is SO_RCVTIMEO/SO_SNDTIMEO, the cheapest raw timeout), except
+# where raw_timeout says the raw twin has none. Cross-CPU rounds are for
+# the record: their wake-ups are the noisiest part of this VM.
+AB_TARGETS = {
+    "size=1;timeout=none;cpus=0/0": 1.02,
+    "size=64;timeout=none;cpus=0/0": 1.02,
+    "size=1;timeout=5;cpus=0/0": 1.03,
+    "size=64;timeout=5;cpus=0/0": 1.03,
+    "size=1;timeout=5;raw_timeout=none;cpus=0/0": 1.05,
 }
 
 # Timeout precision: libnetsock's median lateness, and never early.
@@ -105,6 +114,79 @@ def load_precision(path):
             samples[(params.get("op", "recv"), t)][row["impl"]].append(
                 float(row["value"]) - t)
     return samples
+
+
+def load_ab(path):
+    """{params without the round length: {run: [(netsock/raw, netsock us,
+    raw us)]}} from pingpong_ab.csv, in file order."""
+    data = collections.defaultdict(lambda: collections.defaultdict(list))
+    if not os.path.exists(path):
+        return data
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            params = ";".join(p for p in row["params"].split(";")
+                              if not p.startswith("iters="))
+            ns, raw = float(row["netsock_us_rt"]), float(row["raw_us_rt"])
+            data[params][int(row["run"])].append((ns / raw, ns, raw))
+    return data
+
+
+def median_ci(values, z=1.96):
+    """The median and a distribution-free 95 % confidence interval for it
+    (order statistics; it takes the rounds as independent, which rounds a
+    few milliseconds apart on a shared machine are not quite)."""
+    v = sorted(values)
+    n = len(v)
+    lo = max(int((n - z * n ** 0.5) / 2), 0)
+    hi = min(n - 1 - lo, n - 1)
+    return statistics.median(v), v[lo], v[hi]
+
+
+def ab_table(data):
+    """One row per configuration, all its runs' rounds pooled, and each
+    run's own median beside it; the verdicts against AB_TARGETS."""
+    if not data:
+        return "(not measured: run bench/run_all.sh)", []
+    lines = ["| size | timeout | CPUs (client/servers) | runs × rounds | "
+             "libnetsock | raw C | **median of per-round ratios** | 95 % CI "
+             "| middle half of rounds | each run's median | target |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for params in data:
+        p = dict(x.split("=") for x in params.split(";"))
+        runs = data[params]
+        rounds = [r for run in runs.values() for r in run]
+        ratios_ = sorted(r[0] for r in rounds)
+        med, lo, hi = median_ci(ratios_)
+        q1, q3 = ratios_[len(ratios_) // 4], ratios_[3 * len(ratios_) // 4]
+        run_medians = [statistics.median(x[0] for x in run)
+                       for run in runs.values()]
+        per_run = ", ".join(f"{m:.3f}" for m in run_medians)
+        timeout = p["timeout"]
+        timeout = "none" if timeout == "none" else f"{timeout} s"
+        if "raw_timeout" in p:
+            raw_t = p["raw_timeout"]
+            timeout += (" (raw C: none)" if raw_t == "none"
+                        else f" (raw C: {raw_t} s)")
+        cpus = p["cpus"].replace("-1", "any")
+        target = AB_TARGETS.get(params)
+        t = ""
+        if target:
+            ok = med <= target
+            within = [w for w, inside in (("CI", hi <= target),
+                                          ("every run", max(run_medians)
+                                           <= target)) if inside]
+            t = (f"<= {target} {'met' if ok else '**missed**'}"
+                 + (f" ({' and '.join(within)} within)" if within else ""))
+            verdicts.append((params, med, target, ok))
+        lines.append(
+            f"| {size(p['size'])} | {timeout} | {cpus} | {len(runs)} × "
+            f"{len(rounds) // len(runs)} | "
+            f"{statistics.median(r[1] for r in rounds):.2f} us/rt | "
+            f"{statistics.median(r[2] for r in rounds):.2f} us/rt | "
+            f"**{med:.4f}** | {lo:.4f}–{hi:.4f} | {q1:.3f}–{q3:.3f} | "
+            f"{per_run} | {t} |")
+    return "\n".join(lines), verdicts
 
 
 def ratios(a, b):
@@ -201,16 +283,14 @@ def results_table(data, units):
             f"{ratio_cell(runs['netsock'], runs['raw'], True)} | "
             f"{best_ratio(runs['netsock'], runs['raw'], lower_is_better(unit))}"
             f" | {ratio_cell(runs['python'], runs['raw'])} | {t} |")
-    # Issue 3, point 3: a timeout on both sides against the raw round trip
-    # without one, measured in the same runs.
+    # A timeout on both sides against the raw round trip without one,
+    # measured in the same runs; its target is judged on the alternating
+    # rounds (AB_TARGETS).
     for pinned in (True, False):
         t5 = data.get(("pingpong_tcp", "size=1;timeout=5", pinned))
         base = data.get(("pingpong_tcp", "size=1;timeout=none", pinned))
         if not t5 or not base:
             continue
-        r_ns = median_ratio(t5["netsock"], base["raw"])
-        limit = 1.05
-        ok = r_ns is not None and r_ns <= limit
         cpus = "pinned (1 CPU)" if pinned else "unpinned (2 CPUs)"
         lines.append(
             f"| `pingpong_tcp` | size 1 B, timeout 5 s **vs raw C without "
@@ -219,12 +299,7 @@ def results_table(data, units):
             f" {fmt(statistics.median(t5['python'].values()))} us/rt | "
             f"{ratio_cell(t5['netsock'], base['raw'], True)} | "
             f"{best_ratio(t5['netsock'], base['raw'], True)} | "
-            f"{ratio_cell(t5['python'], base['raw'])} | "
-            + (f"<= {limit} {'met' if ok else '**missed**'} |" if pinned
-               else "|"))
-        if pinned:
-            verdicts.append((("pingpong_tcp", "size=1;timeout=5 vs raw", True),
-                             r_ns, "<=", limit, ok))
+            f"{ratio_cell(t5['python'], base['raw'])} | |")
     return "\n".join(lines), verdicts
 
 
@@ -401,6 +476,8 @@ def main():
     data, units, rejected = load_runs(os.path.join(out_dir, "runs.csv"))
     samples = load_precision(os.path.join(out_dir, "precision.csv"))
     table, verdicts = results_table(data, units)
+    ab, ab_verdicts = ab_table(load_ab(os.path.join(out_dir,
+                                                    "pingpong_ab.csv")))
     if rejected:
         table += (f"\n\n{rejected} `connect_churn` run(s) left out: the "
                   "listen queue overflowed during them (ListenOverflows "
@@ -409,6 +486,10 @@ def main():
     for (case, params, pinned), r, op, limit, ok in verdicts:
         summary.append(f"| `{case}` {params.replace(';', ', ')}"
                        f"{' (pinned)' if pinned else ''} {op} {limit} | "
+                       f"{fmt(r, 4)} | {'met' if ok else '**missed**'} |")
+    for params, r, limit, ok in ab_verdicts:
+        summary.append(f"| `pingpong_tcp` alternating rounds "
+                       f"{params.replace(';', ', ')} <= {limit} | "
                        f"{fmt(r, 4)} | {'met' if ok else '**missed**'} |")
     machine = verbatim(os.path.join(out_dir, "machine.txt"), "(unknown)")
     callgrind = verbatim(os.path.join(out_dir, "callgrind.txt"),
@@ -419,6 +500,7 @@ def main():
     perf = os.path.join(docs, "performance.md")
     replace_block(perf, "machine", machine)
     replace_block(perf, "results", table)
+    replace_block(perf, "pingpong_ab", ab)
     replace_block(perf, "targets", "\n".join(summary))
     replace_block(perf, "syscalls", syscalls)
     replace_block(perf, "callgrind", callgrind)
@@ -429,6 +511,7 @@ def main():
     timeouts = os.path.join(docs, "timeouts.md")
     replace_block(timeouts, "syscalls", syscalls)
     replace_block(timeouts, "precision", precision)
+    replace_block(timeouts, "roundtrip_ab", ab)
     replace_block(timeouts, "roundtrip", "\n".join(
         line for line in table.splitlines()[:2] + [
             l for l in table.splitlines()

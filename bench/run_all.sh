@@ -3,13 +3,15 @@
 # Run the whole benchmark suite and regenerate the report:
 #   docs/perf/runs.csv       every run of every case (the record)
 #   docs/perf/precision.csv  every sample of the timeout-precision runs
+#   docs/perf/pingpong_ab.csv every round of the alternating ping-pong
 #   docs/perf/syscalls.csv   system calls per operation (strace)
 #   docs/perf/callgrind.txt  the perf gates' instruction and syscall counts
 #   docs/perf/machine.txt    what it ran on
 #   docs/perf/performance.png and the generated tables in
 #   docs/performance.md and docs/timeouts.md
 #
-# usage: bench/run_all.sh [--runs N] [--samples N] [--only precision]
+# usage: bench/run_all.sh [--runs N] [--samples N]
+#                         [--only precision|pingpong_ab]
 #                         [--build-dir DIR] [--out DIR]
 #
 # Needs cmake, a C compiler, python3 and gnuplot (Debian: gnuplot-nox);
@@ -19,7 +21,13 @@
 # N times (default 5), alternating which of libnetsock and raw C goes
 # first, with Python after them; the report gives medians and the median of
 # the per-run ratios. --only precision reruns the precision part alone and
-# rewrites the report from it and the CSV files already there.
+# rewrites the report from it and the CSV files already there; likewise
+# --only pingpong_ab (about six minutes).
+#
+# The ping-pong latency targets are judged on pingpong-ab: libnetsock and
+# its raw twin in one process, many short rounds alternating between them
+# (client and echo servers pinned), the median of the per-round ratios
+# with its confidence interval; each configuration runs three times.
 #
 # A connect_churn run during which the kernel's ListenOverflows counter
 # moved measured the SYN retransmit timer, not connect: it is repeated (up
@@ -39,7 +47,8 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--samples N] [--only precision]" \
+    *) echo "usage: $0 [--runs N] [--samples N]" \
+         "[--only precision|pingpong_ab]" \
          "[--build-dir DIR] [--out DIR]" >&2; exit 2 ;;
   esac
 done
@@ -48,7 +57,8 @@ mkdir -p "$out"
 echo "== building (RelWithDebInfo) in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DNETSOCK_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j2 --target netsock-bench netsock-bench-raw >/dev/null
+cmake --build "$build" -j2 --target netsock-bench netsock-bench-raw \
+  pingpong-ab >/dev/null
 gates=yes
 cmake --build "$build" -j2 --target test_perf_syscalls \
   test_perf_instructions >/dev/null 2>&1 || gates=no
@@ -119,6 +129,42 @@ precision() {
   done
 }
 
+# The alternating ping-pong: size, timeout, client CPU, servers' CPU, how
+# many separate runs, and the raw twin's timeout when it differs.
+ab_configs=(
+  "1 none 0 0 3"
+  "64 none 0 0 3"
+  "1 5 0 0 3"
+  "64 5 0 0 3"
+  "1 5 0 0 3 none"
+  "1 5 0 1 1"
+)
+pingpong_ab() {
+  local acsv=$out/pingpong_ab.csv run=0
+  echo "run,params,round,first,netsock_us_rt,raw_us_rt" >"$acsv"
+  for spec in "${ab_configs[@]}"; do
+    read -r size timeout ccpu scpu repeats raw_timeout <<<"$spec"
+    for _ in $(seq 1 "$repeats"); do
+      run=$((run + 1))
+      echo "== pingpong_ab: size $size, timeout $timeout" \
+        "(raw ${raw_timeout:-$timeout}), CPUs $ccpu/$scpu"
+      "$build/bench/pingpong-ab" --size "$size" --timeout "$timeout" \
+        --raw-timeout "${raw_timeout:-$timeout}" \
+        --rounds 400 --iters 1000 --warmup 10 \
+        --client-cpu "$ccpu" --server-cpu "$scpu" |
+        tail -n +2 | sed "s/^/$run,/" >>"$acsv"
+    done
+  done
+}
+
+if [ "$only" = pingpong_ab ]; then
+  pingpong_ab
+  echo "== writing the report"
+  python3 "$root/bench/report.py" "$out" "$root/docs"
+  echo "== done: the alternating ping-pong table of docs/performance.md"
+  exit 0
+fi
+
 if [ "$only" = precision ]; then
   precision
   echo "== writing the report"
@@ -151,6 +197,8 @@ done
 echo "== $(($(date +%s) - start)) s of runs"
 precision
 echo "== $(($(date +%s) - start)) s of runs and precision"
+pingpong_ab
+echo "== $(($(date +%s) - start)) s of runs, precision and pingpong_ab"
 
 if command -v strace >/dev/null; then
   echo "== counting system calls per operation (strace)"

@@ -12,12 +12,17 @@
  * Each client round runs the raw twin then the netsock one (alternating),
  * for the bulk case (MIB MiB in 16 KiB writes, then the server's 1-byte
  * acknowledgement of the last byte) and the handshake case (connect, TLS 1.3
- * handshake, read the server's 1 byte, close). It prints CSV rows and the
- * medians: case,impl,round,value,unit bench/tls/bench_tls.py is the Python ssl
+ * handshake, read the server's 1 byte, close), and the sendfile case (a
+ * file of MIB MiB sent with kernel TLS allowed: the raw twin with
+ * SSL_sendfile when OpenSSL's socket BIO has the send side in the kernel,
+ * else pread and SSL_write; libnetsock-tls with ns_tls_sendfile; the path
+ * each took is printed). It prints CSV rows and the medians:
+ * case,impl,round,value,unit bench/tls/bench_tls.py is the Python ssl
  * client of the same cases.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -237,6 +242,35 @@ static double raw_bulk(SSL_CTX *ctx, int port, size_t bytes,
   return (double)bytes / t / 1e9;
 }
 
+/* sendfile with kernel TLS allowed (ctx has SSL_OP_ENABLE_KTLS); `ktls`
+   gets whether the kernel encrypted. */
+static double raw_sendfile(SSL_CTX *ctx, int port, int fd, size_t bytes,
+                           bool *ktls)
+{
+  SSL *ssl = raw_open(ctx, port, 'B', bytes);
+  double t0 = now();
+  *ktls = BIO_get_ktls_send(SSL_get_wbio(ssl));
+  for (size_t sent = 0; sent < bytes;) {
+    if (*ktls) {
+      ossl_ssize_t n = SSL_sendfile(ssl, fd, (off_t)sent, bytes - sent, 0);
+      if (n <= 0)
+        die("raw SSL_sendfile");
+      sent += (size_t)n;
+    } else {
+      ssize_t n = pread(fd, chunk, CHUNK, (off_t)sent);
+      if (n <= 0 || SSL_write(ssl, chunk, (int)n) != (int)n)
+        die("raw pread/write");
+      sent += (size_t)n;
+    }
+  }
+  char k;
+  if (SSL_read(ssl, &k, 1) != 1)
+    die("raw ack");
+  double t = now() - t0;
+  raw_close(ssl);
+  return (double)bytes / t / 1e9;
+}
+
 static void raw_handshake(SSL_CTX *ctx, int port)
 {
   SSL *ssl = raw_open(ctx, port, 'H', 0);
@@ -290,6 +324,24 @@ static double ns_bulk(ns_tls_context *ctx, int port, size_t bytes,
   return (double)bytes / t1 / 1e9;
 }
 
+static double ns_sendfile_case(ns_tls_context *ctx, int port, int fd,
+                               size_t bytes, bool *ktls)
+{
+  ns_tls *t = ns_open(ctx, port, 'B', bytes);
+  double t0 = now();
+  *ktls = ns_tls_ktls_send(t);
+  size_t sent;
+  if (ns_tls_sendfile(t, fd, 0, bytes, &sent) || sent != bytes)
+    die("netsock sendfile");
+  char k;
+  size_t n;
+  if (ns_tls_recv(t, &k, 1, &n) || n != 1)
+    die("netsock ack");
+  double t1 = now() - t0;
+  ns_tls_close(t);
+  return (double)bytes / t1 / 1e9;
+}
+
 static void ns_handshake(ns_tls_context *ctx, int port)
 {
   ns_tls *t = ns_open(ctx, port, 'H', 0);
@@ -315,16 +367,39 @@ static double median(double *v, int n)
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* An unlinked file of `bytes` bytes for the sendfile case. */
+static int bench_file(size_t bytes)
+{
+  char path[] = "/tmp/netsock-bench-tls-file.XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0)
+    die("mkstemp");
+  unlink(path);
+  for (size_t done = 0; done < bytes; done += CHUNK)
+    if (write(fd, chunk, CHUNK) != CHUNK)
+      die("write the file");
+  return fd;
+}
+
 static int client(int port, const char *cafile, int rounds, int mib,
                   int handshakes)
 {
   SSL_CTX *raw = raw_ctx(cafile);
   ns_tls_context *ns = ns_ctx(cafile);
+  /* The sendfile case's contexts: kernel TLS allowed. */
+  SSL_CTX *raw_k = raw_ctx(cafile);
+  SSL_CTX_set_options(raw_k, SSL_OP_ENABLE_KTLS);
+  ns_tls_context *ns_k = ns_ctx(cafile);
+  if (ns_tls_context_set_ktls(ns_k, true))
+    die("netsock kernel TLS");
   size_t bytes = (size_t)mib << 20;
-  double *bulk[2], *hs[2];
+  int file = bench_file(bytes);
+  bool ktls[2] = {false, false};
+  double *bulk[2], *hs[2], *sf[2];
   for (int i = 0; i < 2; i++) {
     bulk[i] = calloc((size_t)rounds, sizeof(double));
     hs[i] = calloc((size_t)rounds, sizeof(double));
+    sf[i] = calloc((size_t)rounds, sizeof(double));
   }
   unsigned long allocs[2] = {0, 0};
   printf("case,impl,round,value,unit\n");
@@ -355,6 +430,15 @@ static int client(int port, const char *cafile, int rounds, int mib,
     }
     printf("handshake,raw,%d,%.1f,/s\nhandshake,netsock,%d,%.1f,/s\n", r,
            hs[0][r], r, hs[1][r]);
+    for (int k = 0; k < 2; k++) {
+      if ((k + r) % 2 == 0)
+        sf[0][r] = raw_sendfile(raw_k, port, file, bytes, &ktls[0]);
+      else
+        sf[1][r] = ns_sendfile_case(ns_k, port, file, bytes, &ktls[1]);
+    }
+    printf("sendfile-%s,raw,%d,%.3f,GB/s\nsendfile-%s,netsock,%d,%.3f,GB/s\n",
+           ktls[0] ? "ktls" : "copy", r, sf[0][r], ktls[1] ? "ktls" : "copy", r,
+           sf[1][r]);
     fflush(stdout);
   }
   double writes = (double)rounds * (double)(bytes / CHUNK);
@@ -366,12 +450,24 @@ static int client(int port, const char *cafile, int rounds, int mib,
          h1, h1 / h0);
   printf("# heap allocations per 16 KiB write: raw %.3f, netsock %.3f\n",
          allocs[0] / writes, allocs[1] / writes);
+  double s0 = median(sf[0], rounds), s1 = median(sf[1], rounds);
+  printf("# median sendfile: raw %.3f GB/s (%s), netsock %.3f GB/s (%s), "
+         "ratio %.3f\n",
+         s0,
+         ktls[0] ? "kernel TLS, SSL_sendfile"
+                 : "no kernel TLS: pread+SSL_write",
+         s1, ktls[1] ? "kernel TLS, sendfile(2)" : "no kernel TLS: copy path",
+         s1 / s0);
   for (int i = 0; i < 2; i++) {
     free(bulk[i]);
     free(hs[i]);
+    free(sf[i]);
   }
+  close(file);
   SSL_CTX_free(raw);
+  SSL_CTX_free(raw_k);
   ns_tls_context_close(ns);
+  ns_tls_context_close(ns_k);
   return allocs[1] > allocs[0] ? 2 : 0;
 }
 

@@ -319,6 +319,35 @@ NS_TLS_EXTERN bool ns_tls_context_check_hostname(const ns_tls_context *ctx);
 NS_TLS_EXTERN ns_err ns_tls_context_set_alpn_protocols(
     ns_tls_context *ctx, const char *const *protocols, size_t count);
 
+/**
+ * Allow kernel TLS for the connections of this context.
+ *
+ * With it, a connection hands its send side to the kernel's TLS
+ * (OpenSSL's SSL_OP_ENABLE_KTLS) once the handshake is done, so that
+ * ns_tls_sendfile() sends a file with sendfile(2) and the kernel
+ * encrypts it. Off by default, as in Python: the kernel must have
+ * the "tls" module and support the negotiated cipher, and where it does
+ * not the connection simply stays in user space (ns_tls_ktls_send() says
+ * which). The receive side always stays in user space. A connection whose
+ * sends the kernel encrypts cannot be unwrapped (ns_tls_unwrap()).
+ *
+ * @param ctx the context.
+ * @param enable true to allow kernel TLS, false (the default) not to.
+ * @return NS_OK; NS_ERR_VALUE for a NULL context.
+ * Python: `ctx.options |= ssl.OP_ENABLE_KTLS` (3.12)
+ * @since 1.1
+ */
+NS_TLS_EXTERN ns_err ns_tls_context_set_ktls(ns_tls_context *ctx, bool enable);
+
+/**
+ * Whether connections of this context may use kernel TLS.
+ * @param ctx the context.
+ * @return the setting; false for NULL.
+ * Python: `bool(ctx.options & ssl.OP_ENABLE_KTLS)`
+ * @since 1.1
+ */
+NS_TLS_EXTERN bool ns_tls_context_ktls(const ns_tls_context *ctx);
+
 /* ---- connections --------------------------------------------------------- */
 
 /**
@@ -425,9 +454,12 @@ NS_TLS_EXTERN ns_err ns_tls_sendall(ns_tls *t, const void *buf, size_t len,
 /**
  * Send a file, or part of one, over the connection.
  *
- * TLS encrypts in user space, so the file is read in 16 KiB chunks and
- * each is sent as ns_tls_sendall() sends it (Python's SSLSocket.sendfile
- * does the same); the socket's timeout bounds the whole call. On return,
+ * When the kernel encrypts the connection's sends (ns_tls_ktls_send()) a
+ * file that can seek goes out with sendfile(2), never copied into user
+ * space. Otherwise TLS encrypts in user space, so the file is read in
+ * 16 KiB chunks and each is sent as ns_tls_sendall() sends it (Python's
+ * SSLSocket.sendfile does the same). Either way the socket's timeout
+ * bounds the whole call. On return,
  * also on failure, a seekable file's position is `offset` plus the bytes
  * sent, as in Python.
  *
@@ -448,6 +480,22 @@ NS_TLS_EXTERN ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset,
                                      size_t count, size_t *sent_out);
 
 /**
+ * Whether the kernel encrypts what this connection sends (kernel TLS).
+ *
+ * True once the handshake is done on a connection of a context with
+ * ns_tls_context_set_ktls(), where the kernel has TLS and supports the
+ * cipher; then ns_tls_sendfile() uses sendfile(2).
+ *
+ * @param t the connection.
+ * @return true when the send side is in the kernel; false otherwise and
+ *         for NULL.
+ * Python: `ssock._sslobj.uses_ktls_for_send()` (private), which recent
+ *         CPython's SSLSocket.sendfile asks before using SSL_sendfile.
+ * @since 1.1
+ */
+NS_TLS_EXTERN bool ns_tls_ktls_send(const ns_tls *t);
+
+/**
  * How many decrypted bytes can be read without touching the socket.
  * @param t the connection.
  * @return the count; 0 for NULL.
@@ -464,7 +512,8 @@ NS_TLS_EXTERN size_t ns_tls_pending(const ns_tls *t);
  * @param t the connection.
  * @param[out] sock_out the plain socket, now the caller's. Not NULL.
  * @return NS_OK; as ns_tls_recv() (TimeoutError "The read operation timed
- *         out" ...).
+ *         out" ...); NS_ERR_VALUE "cannot unwrap a connection whose sends
+ *         the kernel encrypts (kernel TLS)" when ns_tls_ktls_send() is true.
  * Python: `sock = ssock.unwrap()`
  * @since 1.1
  */

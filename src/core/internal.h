@@ -278,6 +278,27 @@ ns_err ns__timeout_adopt_accepted(const ns_socket *listener, ns_socket *c,
 /* Make fd blocking or not, with a system call only when it changes. */
 ns_err ns__set_nonblocking(ns_os_socket fd, bool on, const char *op);
 
+/*
+ * The start of a call that may block, kept as read: the socket's timeout
+ * and, with one, the clock's reading. Only a call that must retry needs
+ * its deadline (ns__call_deadline), so a call that completes at once pays
+ * for the clock read and nothing more.
+ */
+typedef struct ns__call_start {
+  int64_t timeout_ns;    /* <= 0: no deadline */
+  struct timespec clock; /* CLOCK_MONOTONIC at the start, when timed */
+} ns__call_start;
+
+/* The deadline of a call that started as `st` says. */
+static inline ns__deadline ns__call_deadline(const ns__call_start *st)
+{
+  ns__deadline dl = {0};
+  if (st->timeout_ns > 0)
+    dl.at_ns = (int64_t)st->clock.tv_sec * 1000000000 + st->clock.tv_nsec +
+               st->timeout_ns;
+  return dl;
+}
+
 #if NS_TIMEOUT_KERNEL_TIMERS
 /* Where the handle remembers the kernel's SO_RCVTIMEO or SO_SNDTIMEO. */
 static inline _Atomic int64_t *ns__kernel_slot(ns_socket *s, int which)
@@ -296,51 +317,60 @@ ns_err ns__arm_kernel_timeout(ns_socket *s, int which, int64_t t,
                               const char *op);
 
 /*
- * Start a call that may block: take the deadline, and put the socket's
- * starting timer back into the kernel if a retry had changed it. `which`
- * is SO_RCVTIMEO or SO_SNDTIMEO. Inline: with no timeout it costs a
- * compare, with one a clock read and a compare (the slot holds t when the
- * kernel holds t's starting timer); a system call only after a retry had
- * changed the kernel's timer.
+ * Start a call that may block: note its start in *st, and put the
+ * socket's starting timer back into the kernel if a retry had changed it.
+ * `which` is SO_RCVTIMEO or SO_SNDTIMEO. Inline: with no timeout it costs
+ * a store and a compare, with one also a clock read and a compare (the
+ * slot holds t when the kernel holds t's starting timer); a system call
+ * only after a retry had changed the kernel's timer.
  */
-static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
-                                    const char *op)
+static inline ns_err ns__call_start_now(ns_socket *s, ns__call_start *st,
+                                        int which, const char *op)
 {
-  int64_t t = s->timeout_ns;
-  if (t <= 0) {
-    dl->at_ns = 0;
-    return NS_OK;
-  }
   /* The timer first, the clock after: then nothing needs keeping across
-     the clock read, and a deadline taken a setsockopt later (only after a
-     retry) is late by microseconds, never early. t waits in the deadline
-     itself, read back through a volatile access: held in a register
-     across the read instead, it would make every call, timed or not, save
-     and restore one. */
-  dl->at_ns = t;
+     the clock read, which writes into *st itself, and a start taken a
+     setsockopt later (only after a retry) makes the deadline late by
+     microseconds, never early. */
+  int64_t t = s->timeout_ns;
+  st->timeout_ns = t;
+  if (t <= 0)
+    return NS_OK;
   if (atomic_load_explicit(ns__kernel_slot(s, which), memory_order_relaxed) !=
       t) {
     ns_err err = ns__arm_kernel_timeout(s, which, t, op);
     if (err)
       return err;
   }
-  int64_t now = ns__now_ns();
-  *(volatile int64_t *)&dl->at_ns += now;
+  clock_gettime(CLOCK_MONOTONIC, &st->clock);
   return NS_OK;
 }
 #else
-/* Start a call that may block: take the deadline (none without a
+/* Start a call that may block: note its start (no clock read without a
    timeout). The poll engine keeps nothing in the kernel. */
-static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
-                                    const char *op)
+static inline ns_err ns__call_start_now(ns_socket *s, ns__call_start *st,
+                                        int which, const char *op)
 {
   (void)which;
   (void)op;
   int64_t t = s->timeout_ns;
-  dl->at_ns = t > 0 ? ns__now_ns() + t : 0;
+  st->timeout_ns = t;
+  if (t > 0)
+    clock_gettime(CLOCK_MONOTONIC, &st->clock);
   return NS_OK;
 }
 #endif
+
+/* Start a call that may block and take its deadline at once (none
+   without a timeout), for calls that need it before their first try. */
+static inline ns_err ns__call_begin(ns_socket *s, ns__deadline *dl, int which,
+                                    const char *op)
+{
+  ns__call_start st;
+  ns_err err = ns__call_start_now(s, &st, which, op);
+  if (!err)
+    *dl = ns__call_deadline(&st);
+  return err;
+}
 
 /*
  * Decide after a failed system call (errno holds why): NS_OK means "call

@@ -51,7 +51,7 @@ struct io_call {
   const ns_addr *to;
   ns_addr *from;
   size_t *count_out;
-  ns__deadline dl;
+  ns__call_start start; /* when it began: the deadline, for a retry only */
 };
 
 #if defined(__GNUC__)
@@ -86,9 +86,10 @@ NS__NOINLINE static ns_err io_retry(enum io_kind kind, struct io_call *c,
                                     const char *op)
 {
   int which = kind <= IO_SENDTO ? SO_SNDTIMEO : SO_RCVTIMEO;
+  ns__deadline dl = ns__call_deadline(&c->start);
   ssize_t n;
   do {
-    ns_err err = ns__call_retry(c->s, &c->dl, which, c->flags, op);
+    ns_err err = ns__call_retry(c->s, &dl, which, c->flags, op);
     if (err) {
       /* A failed recvfrom leaves no sender behind: its address is empty. */
       if (kind == IO_RECVFROM && c->from)
@@ -119,7 +120,7 @@ ns_err ns_send(ns_socket *s, const void *buf, size_t len, int flags,
   struct io_call c;
   IO_CALL_SET(c, s, buf, len, flags, sent_out);
   KEEP_IN_MEMORY(c);
-  ns_err err = ns__call_begin(c.s, &c.dl, SO_SNDTIMEO, "send");
+  ns_err err = ns__call_start_now(c.s, &c.start, SO_SNDTIMEO, "send");
   if (err)
     return err;
   KEEP_IN_MEMORY(c);
@@ -137,23 +138,24 @@ NS__NOINLINE static ns_err sendall_rest(struct io_call *c, ssize_t n)
 {
   ns_socket *s = c->s;
   const char *buf = c->buf;
+  ns__deadline dl = ns__call_deadline(&c->start);
   size_t sent = 0;
   ns_err err;
   for (;;) {
     if (n < 0) {
-      err = ns__call_retry(s, &c->dl, SO_SNDTIMEO, c->flags, "sendall");
+      err = ns__call_retry(s, &dl, SO_SNDTIMEO, c->flags, "sendall");
     } else {
       sent += (size_t)n;
       if (sent == c->len) {
         err = NS_OK;
         break;
       }
-      err = ns__call_continue(s, &c->dl, SO_SNDTIMEO, "sendall");
+      err = ns__call_continue(s, &dl, SO_SNDTIMEO, "sendall");
     }
     if (err)
       break;
     n = ns__os_send(s->fd, buf + sent, c->len - sent,
-                    c->flags | ns__send_retry_flags(s, &c->dl));
+                    c->flags | ns__send_retry_flags(s, &dl));
   }
   if (c->count_out)
     *c->count_out = sent;
@@ -176,7 +178,7 @@ ns_err ns_sendall(ns_socket *s, const void *buf, size_t len, int flags,
   struct io_call c;
   IO_CALL_SET(c, s, buf, len, flags, sent_out);
   KEEP_IN_MEMORY(c);
-  ns_err err = ns__call_begin(c.s, &c.dl, SO_SNDTIMEO, "sendall");
+  ns_err err = ns__call_start_now(c.s, &c.start, SO_SNDTIMEO, "sendall");
   if (err)
     return sendall_fail(err, c.count_out);
   KEEP_IN_MEMORY(c);
@@ -209,7 +211,7 @@ ns_err ns_sendto(ns_socket *s, const void *buf, size_t len, int flags,
   IO_CALL_SET(c, s, buf, len, flags, sent_out);
   c.to = addr;
   KEEP_IN_MEMORY(c);
-  ns_err err = ns__call_begin(c.s, &c.dl, SO_SNDTIMEO, "sendto");
+  ns_err err = ns__call_start_now(c.s, &c.start, SO_SNDTIMEO, "sendto");
   if (err)
     return err;
   KEEP_IN_MEMORY(c);
@@ -230,7 +232,7 @@ ns_err ns_recv(ns_socket *s, void *buf, size_t len, int flags,
   struct io_call c;
   IO_CALL_SET(c, s, buf, len, flags, received_out);
   KEEP_IN_MEMORY(c);
-  ns_err err = ns__call_begin(c.s, &c.dl, SO_RCVTIMEO, "recv");
+  ns_err err = ns__call_start_now(c.s, &c.start, SO_RCVTIMEO, "recv");
   if (err)
     return err;
   KEEP_IN_MEMORY(c);
@@ -251,7 +253,7 @@ ns_err ns_recvfrom(ns_socket *s, void *buf, size_t len, int flags,
   IO_CALL_SET(c, s, buf, len, flags, received_out);
   c.from = addr_out;
   KEEP_IN_MEMORY(c);
-  ns_err err = ns__call_begin(c.s, &c.dl, SO_RCVTIMEO, "recvfrom");
+  ns_err err = ns__call_start_now(c.s, &c.start, SO_RCVTIMEO, "recvfrom");
   if (err)
     return err;
   KEEP_IN_MEMORY(c);

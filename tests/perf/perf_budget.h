@@ -13,18 +13,18 @@
 #ifndef NETSOCK_PERF_BUDGET_H
 #define NETSOCK_PERF_BUDGET_H
 
-/* Every blocking send, sendall, recv, sendto, recvfrom (36.5-42.75 today:
-   send/recv lowest, sendto/recvfrom highest; the portable build,
-   -DNETSOCK_PLATFORM=posix, reaches 44.75). */
+/* Every blocking send, sendall, recv, sendto, recvfrom (34.5-40.25 today:
+   send/recv lowest, sendto/recvfrom highest). */
 #define NS_PERF_EXTRA_IR_PER_CALL 45
 
 /*
- * The same calls with a timeout set: the check that the kernel's timer
- * already holds the call's starting timer, the call to the clock and the
- * deadline made of its reading (11 more, 47.5-53.75 today: send/recv and
- * sendall/recv within 50, sendto/recvfrom not yet), on top of the clock
- * read itself, which is not counted.
+ * The same calls with a timeout set: the socket's timeout noted for a
+ * retry, the check that the kernel's timer already holds the call's
+ * starting timer and the call to the clock (7 more, 41.5-47.25 today:
+ * send/recv lowest, sendto/recvfrom highest), on top of the clock read
+ * itself, which is not counted. The deadline is worked out from the
+ * reading only when the call has to be retried.
  */
-#define NS_PERF_EXTRA_IR_TIMEOUT 54
+#define NS_PERF_EXTRA_IR_TIMEOUT 50
 
 #endif /* NETSOCK_PERF_BUDGET_H */

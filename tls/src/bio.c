@@ -16,6 +16,16 @@
  * - EINTR is retried here (PEP 475), so OpenSSL never sees it.
  * No allocation happens per call: the BIO holds a pointer to the
  * connection and nothing else.
+ *
+ * Kernel TLS (a context with ns_tls_context_set_ktls()): once the
+ * handshake is done, OpenSSL hands the send side's keys to the BIO
+ * (BIO_CTRL_SET_KTLS). The keys go to the kernel through a socket BIO of
+ * OpenSSL's own, made for that one call, because only OpenSSL knows the
+ * layout of what it hands over; from then on this BIO sends plaintext
+ * that the kernel encrypts, and records other than application data
+ * (alerts, post-handshake messages) with their type in a control message.
+ * The receive side always stays in user space, where a timed read keeps
+ * its one deadline.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +34,18 @@
 #include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
+#ifdef __linux__
+#include <linux/tls.h>
+#endif
+
+/* Kernel TLS as Linux has it: records of other types than application
+   data go with their type in a TLS_SET_RECORD_TYPE control message.
+   Elsewhere (FreeBSD's differs) the BIO declines kernel TLS. */
+#if defined(__linux__) && defined(TLS_SET_RECORD_TYPE) && defined(SOL_TLS)
+#define HAVE_LINUX_KTLS 1
+#else
+#define HAVE_LINUX_KTLS 0
+#endif
 
 #include "internal.h"
 
@@ -94,12 +116,44 @@ static int bio_read(BIO *b, char *buf, int len)
   }
 }
 
+/* One send(2), or with kernel TLS a record of another type than
+   application data: sendmsg(2) with the type as a control message. */
+static ssize_t send_once(ns_tls *t, const char *buf, size_t len)
+{
+  int flags = MSG_NOSIGNAL | t->io_flags;
+#if HAVE_LINUX_KTLS
+  if (t->ktls_record_type) {
+    union {
+      char buf[CMSG_SPACE(sizeof(unsigned char))];
+      struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {(void *)buf, len};
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_TLS;
+    c->cmsg_type = TLS_SET_RECORD_TYPE;
+    c->cmsg_len = CMSG_LEN(sizeof(unsigned char));
+    *CMSG_DATA(c) = t->ktls_record_type;
+    ssize_t n = sendmsg(t->fd, &msg, flags);
+    if (n >= 0)
+      t->ktls_record_type = 0; /* one record; OpenSSL sets it again */
+    return n;
+  }
+#endif
+  return send(t->fd, buf, len, flags);
+}
+
 static int bio_write(BIO *b, const char *buf, int len)
 {
   ns_tls *t = BIO_get_data(b);
   BIO_clear_retry_flags(b);
   for (;;) {
-    ssize_t n = send(t->fd, buf, (size_t)len, MSG_NOSIGNAL | t->io_flags);
+    ssize_t n = send_once(t, buf, (size_t)len);
     if (n >= 0) {
       t->wrote_last = true;
       return (int)n;
@@ -120,17 +174,54 @@ static int bio_puts(BIO *b, const char *s)
   return bio_write(b, s, (int)strlen(s));
 }
 
+/* OpenSSL's controls for kernel TLS, which its public headers leave out
+   (the numbers are fixed: they are part of its ABI). */
+enum {
+  CTRL_SET_KTLS = 72,               /* num: non-zero the send side */
+  CTRL_SET_KTLS_SEND_CTRL_MSG = 74, /* num: the next record's type */
+  CTRL_CLEAR_KTLS_CTRL_MSG = 75
+};
+
+/* Give the kernel the send side's keys: `keys` is OpenSSL's own
+   description of them, which its socket BIO knows how to pass on (and
+   that BIO attaches the kernel's "tls" layer to the socket first). */
+static long start_ktls_send(ns_tls *t, long num, void *keys)
+{
+  BIO *sock = BIO_new_socket(t->fd, BIO_NOCLOSE);
+  if (!sock)
+    return 0;
+  long ok = BIO_ctrl(sock, CTRL_SET_KTLS, num, keys);
+  BIO_free(sock);
+  if (ok > 0)
+    t->ktls_send = true;
+  return ok > 0;
+}
+
 static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 {
-  (void)num;
-  (void)ptr;
+  ns_tls *t = BIO_get_data(b);
   switch (cmd) {
   case BIO_CTRL_FLUSH: /* writes are unbuffered: nothing to do */
     return 1;
-  case BIO_CTRL_EOF: {
-    const ns_tls *t = BIO_get_data(b);
+  case BIO_CTRL_EOF:
     return t->eof;
-  }
+  case BIO_C_GET_FD: /* for SSL_get_wfd(), which SSL_sendfile() uses */
+    if (ptr)
+      *(int *)ptr = t->fd;
+    return t->fd;
+  case CTRL_SET_KTLS:
+    /* The send side only, on Linux: see the comment at the top. */
+    return HAVE_LINUX_KTLS && num ? start_ktls_send(t, num, ptr) : 0;
+  case BIO_CTRL_GET_KTLS_SEND:
+    return t->ktls_send;
+  case BIO_CTRL_GET_KTLS_RECV:
+    return 0;
+  case CTRL_SET_KTLS_SEND_CTRL_MSG:
+    t->ktls_record_type = (unsigned char)num;
+    return 0;
+  case CTRL_CLEAR_KTLS_CTRL_MSG:
+    t->ktls_record_type = 0;
+    return 0;
   default:
     return 0;
   }
@@ -144,7 +235,9 @@ static int bio_create(BIO *b)
 
 static void make_method(void)
 {
-  BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
+  /* A descriptor BIO, so that SSL_get_wfd() finds the socket. */
+  BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK |
+                                   BIO_TYPE_DESCRIPTOR,
                                "netsock socket");
   if (m && BIO_meth_set_write(m, bio_write) && BIO_meth_set_read(m, bio_read) &&
       BIO_meth_set_puts(m, bio_puts) && BIO_meth_set_ctrl(m, bio_ctrl) &&

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include "internal.h"
@@ -79,7 +80,8 @@ static bool add_name(ns_tls_cert *c, int which, const X509_NAME *name)
   for (int i = 0; i < X509_NAME_entry_count(name); i++) {
     const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
     char key[80];
-    OBJ_obj2txt(key, sizeof key, X509_NAME_ENTRY_get_object(e), 0);
+    if (OBJ_obj2txt(key, sizeof key, X509_NAME_ENTRY_get_object(e), 0) <= 0)
+      return false;
     unsigned char *utf8 = NULL;
     int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
     if (n < 0)
@@ -109,8 +111,13 @@ static int format_ip(char *out, size_t size, const ASN1_OCTET_STRING *ip)
 
 static bool add_san(ns_tls_cert *c, X509 *cert)
 {
+  /* NULL both when there is no such extension (crit -1) and when it
+     could not be decoded (out of memory): only the first is no names. */
+  int crit = 0;
   GENERAL_NAMES *names =
-      X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+      X509_get_ext_d2i(cert, NID_subject_alt_name, &crit, NULL);
+  if (!names)
+    return crit == -1;
   bool ok = true;
   for (int i = 0; ok && i < sk_GENERAL_NAME_num(names); i++) {
     const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
@@ -200,12 +207,17 @@ ns_err ns_tls_getpeercert(const ns_tls *t, ns_tls_cert **out)
     return NS_OK;
   ns_tls_cert *c = calloc(1, sizeof *c);
   if (!c)
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   /* As Python: without verification the dict is empty. */
   c->validated = SSL_get_verify_mode(t->ssl) & SSL_VERIFY_PEER;
+  ERR_clear_error();
   if (c->validated && !decode(c, cert)) {
     ns_tls_cert_free(c);
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    /* OpenSSL's reason when it gave one (as Python's SSLError), else
+       one of our own allocations failed. */
+    return ERR_peek_error()
+               ? ns__tls_fail_queue(op)
+               : ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   }
   *out = c;
   return NS_OK;

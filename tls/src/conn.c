@@ -232,6 +232,11 @@ ns_err ns_tls_unwrap(ns_tls *t, ns_socket **sock_out)
   if (!sock_out)
     return ns__tls_fail_msg(NS_ERR_VALUE, "unwrap", 0,
                             "sock_out must not be NULL");
+  /* The kernel would go on encrypting whatever the socket sends. */
+  if (t->ktls_send)
+    return ns__tls_fail_msg(NS_ERR_VALUE, "unwrap", 0,
+                            "cannot unwrap a connection whose sends the "
+                            "kernel encrypts (kernel TLS)");
   double timeout = ns__tls_call_begin(t);
   ns_err err = NS_OK;
   /* Send our close_notify, then read the peer's (a second call), as
@@ -286,7 +291,7 @@ static ns_err set_hostname(ns_tls *t, const char *host)
 {
   const char *op = "wrap_socket";
   if (!(t->server_hostname = strdup(host)))
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   bool ip = is_ip_literal(host);
   /* An IP address is never sent as SNI (RFC 6066). */
   if (!ip && !SSL_set_tlsext_host_name(t->ssl, host))
@@ -351,7 +356,7 @@ ns_err ns_tls_wrap_socket(ns_tls **out, ns_tls_context *ctx, ns_socket *sock,
     return err;
   ns_tls *t = calloc(1, sizeof *t);
   if (!t)
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   t->sock = sock;
   t->fd = ns_fileno(sock);
   t->flags = flags;

@@ -70,7 +70,7 @@ ns_err ns_tls_context_create(ns_tls_context **out, int protocol)
   bool server = protocol == NS_TLS_PROTOCOL_SERVER;
   ns_tls_context *ctx = calloc(1, sizeof *ctx);
   if (!ctx)
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   ctx->ssl_ctx =
       SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
   if (!ctx->ssl_ctx) {
@@ -342,7 +342,7 @@ ns_err ns_tls_context_set_alpn_protocols(ns_tls_context *ctx,
   /* Each protocol adds at least 2 bytes: total is 0 exactly when count is. */
   unsigned char *wire = count ? malloc(total) : NULL;
   if (count && !wire)
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   size_t at = 0;
   for (size_t i = 0; i < count; i++) {
     size_t n = strlen(protocols[i]);
@@ -354,7 +354,7 @@ ns_err ns_tls_context_set_alpn_protocols(ns_tls_context *ctx,
   if (!ctx->server &&
       SSL_CTX_set_alpn_protos(ctx->ssl_ctx, wire, (unsigned int)total) != 0) {
     free(wire);
-    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "");
+    return ns__tls_fail_msg(NS_ERR_MEMORY, op, 0, "out of memory");
   }
   free(ctx->alpn);
   ctx->alpn = wire;

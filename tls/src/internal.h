@@ -45,6 +45,10 @@ struct ns_tls {
   /* The last read found the end of the stream. */
   bool eof;
   bool handshake_done;
+  /* The kernel encrypts what the BIO sends (kernel TLS), and the type of
+     the next record when it is not application data (0: none). */
+  bool ktls_send;
+  unsigned char ktls_record_type;
   char *server_hostname;
   char alpn[256];
 };
@@ -85,6 +89,13 @@ ns_err ns__tls_fail_queue(const char *op);
 /* Record a failure that is not OpenSSL's: the SSL detail is cleared. */
 ns_err ns__tls_fail_msg(ns_err code, const char *op, int sys_errno,
                         const char *message);
+
+/* ---- sendfile.c / ktls.c ------------------------------------------------- */
+
+/* sendfile(2) with the kernel encrypting (the send side is offloaded),
+   within a call already begun; `fd` can seek. */
+ns_err ns__tls_sendfile_ktls(ns_tls *t, int fd, int64_t offset, size_t count,
+                             size_t *sent_out);
 
 /* ---- context.c ----------------------------------------------------------- */
 

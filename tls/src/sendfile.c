@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sendfile over TLS: the bytes must be encrypted in user space, so the
+ * sendfile over TLS. When the kernel encrypts the connection's sends
+ * (kernel TLS, ktls.c) the file goes out with sendfile(2) and never
+ * enters user space. Otherwise the bytes must be encrypted here, so the
  * file is read in chunks and each is sent as sendall sends, all under one
  * deadline (Python's SSLSocket.sendfile falls back to send() the same way).
  */
@@ -25,6 +27,35 @@ static ssize_t read_chunk(int fd, bool seekable, char *buf, size_t len,
   }
 }
 
+/* Read the file in chunks and send each as sendall does. */
+static ns_err copy_chunks(ns_tls *t, double timeout, int fd, bool seekable,
+                          int64_t offset, size_t count, size_t *sent_out)
+{
+  const char *op = "sendfile";
+  char buf[CHUNK];
+  size_t total = 0;
+  ns_err err = NS_OK;
+  while (count == 0 || total < count) {
+    size_t want = CHUNK;
+    if (count && count - total < want)
+      want = count - total;
+    ssize_t n = read_chunk(fd, seekable, buf, want, offset + (int64_t)total);
+    if (n < 0) {
+      err = ns__tls_fail_msg(ns_error_from_errno(errno), op, errno, NULL);
+      break;
+    }
+    if (n == 0)
+      break; /* the end of the file */
+    size_t sent;
+    err = ns__tls_sendall_in_call(t, timeout, op, buf, (size_t)n, &sent);
+    total += sent;
+    if (err)
+      break;
+  }
+  *sent_out = total;
+  return err;
+}
+
 ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset, size_t count,
                        size_t *sent_out)
 {
@@ -47,26 +78,12 @@ ns_err ns_tls_sendfile(ns_tls *t, int fd, int64_t offset, size_t count,
   if (!seekable && (errno != ESPIPE || offset != 0))
     return ns__tls_fail_msg(ns_error_from_errno(errno), op, errno, NULL);
 
-  char buf[CHUNK];
   size_t total = 0;
-  ns_err err = NS_OK;
-  while (count == 0 || total < count) {
-    size_t want = CHUNK;
-    if (count && count - total < want)
-      want = count - total;
-    ssize_t n = read_chunk(fd, seekable, buf, want, offset + (int64_t)total);
-    if (n < 0) {
-      err = ns__tls_fail_msg(ns_error_from_errno(errno), op, errno, NULL);
-      break;
-    }
-    if (n == 0)
-      break; /* the end of the file */
-    size_t sent;
-    err = ns__tls_sendall_in_call(t, timeout, op, buf, (size_t)n, &sent);
-    total += sent;
-    if (err)
-      break;
-  }
+  /* sendfile(2) needs a file it can seek in (not a pipe). */
+  ns_err err =
+      seekable && t->ktls_send
+          ? ns__tls_sendfile_ktls(t, fd, offset, count, &total)
+          : copy_chunks(t, timeout, fd, seekable, offset, count, &total);
   /* As in Python, the file's position ends after what was sent. */
   if (seekable)
     lseek(fd, (off_t)(offset + (int64_t)total), SEEK_SET);
