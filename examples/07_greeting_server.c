@@ -47,9 +47,9 @@ static void print_socket(ns_socket *c)
   char l[NS_ADDR_STRLEN + 16], r[NS_ADDR_STRLEN + 16];
   check(ns_getsockname(c, &laddr));
   check(ns_getpeername(c, &raddr));
-  printf("<socket.socket fd=%d, family=%d, type=%d, proto=%d, laddr=%s, "
+  printf("<socket.socket fd=%lld, family=%d, type=%d, proto=%d, laddr=%s, "
          "raddr=%s>\n",
-         ns_fileno(c), ns_family(c), ns_socktype(c), ns_proto(c),
+         (long long)ns_fileno(c), ns_family(c), ns_socktype(c), ns_proto(c),
          tuple(&laddr, l, sizeof l), tuple(&raddr, r, sizeof r));
 }
 

@@ -15,13 +15,19 @@
  *
  * Run:  11_timeouts    (it needs only the loopback interface)
  */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <netsock/netsock.h>
+
+/* Windows has poll() as WSAPoll(), with the same struct pollfd. */
+#ifdef _WIN32
+#define poll WSAPoll
+#else
+#include <poll.h>
+#endif
 
 /* Where Python would raise an exception: print what its traceback's last
    line says (ns_error_print), after the name of the operation that

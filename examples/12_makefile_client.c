@@ -17,6 +17,11 @@
 
 #include <netsock/netsock.h>
 
+/* Windows' C library has no getline(): win_getline.h is one for it. */
+#ifdef _WIN32
+#include "win_getline.h"
+#endif
+
 /* Where Python would raise an exception: print what its traceback's last
    line says (ns_error_print), after the name of the operation that
    failed, and stop. */

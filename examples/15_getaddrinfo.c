@@ -13,12 +13,17 @@
  *
  * Run:  15_getaddrinfo [HOST...]   (default 127.0.0.1 ::1 localhost)
  */
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <netsock/netsock.h>
+
+/* inet_ntop() and the AI_ flags: <ws2tcpip.h> on Windows, which
+   netsock.h includes. */
+#ifndef _WIN32
+#include <arpa/inet.h>
+#include <netdb.h>
+#endif
 
 /* Where Python would raise an exception: print what its traceback's last
    line says (ns_error_print), after the name of the operation that

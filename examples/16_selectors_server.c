@@ -46,9 +46,9 @@ static const char *socket_repr(ns_socket *c, char *buf, size_t size)
   check(ns_getsockname(c, &laddr));
   check(ns_getpeername(c, &raddr));
   snprintf(buf, size,
-           "<socket.socket fd=%d, family=%d, type=%d, proto=%d, laddr=%s, "
+           "<socket.socket fd=%lld, family=%d, type=%d, proto=%d, laddr=%s, "
            "raddr=%s>",
-           ns_fileno(c), ns_family(c), ns_socktype(c), ns_proto(c),
+           (long long)ns_fileno(c), ns_family(c), ns_socktype(c), ns_proto(c),
            tuple(&laddr, l, sizeof l), tuple(&raddr, r, sizeof r));
   return buf;
 }

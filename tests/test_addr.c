@@ -3,13 +3,46 @@
 #include "ns_test.h"
 #include "sockaddr.h"
 
+#include <string.h>
+#include <unistd.h>
+#ifdef _WIN32
+#include <iphlpapi.h> /* if_nametoindex, if_indextoname */
+#else
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netdb.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#endif
+
+/* The loopback interface's name: "lo" on Linux; on Windows the system's
+   own ("loopback_0", or wine's "loopback_1"). */
+static const char *lo_name(void)
+{
+#ifdef _WIN32
+  static char name[IF_NAMESIZE + 1];
+  for (unsigned i = 1; !name[0] && i < 64; i++)
+    if (!if_indextoname(i, name) || strncmp(name, "loopback", 8) != 0)
+      name[0] = '\0';
+  return name;
+#else
+  return "lo";
+#endif
+}
+
+/* `text` with its "%lo" zone spelled with this system's loopback name. */
+static const char *with_lo(const char *text)
+{
+  static char out[4][NS_ADDR_STRLEN + 32];
+  static unsigned next;
+  char *o = out[next++ % 4];
+  const char *zone = strstr(text, "%lo");
+  if (!zone)
+    return text;
+  snprintf(o, sizeof out[0], "%.*s%%%s%s", (int)(zone - text), text, lo_name(),
+           zone + 3);
+  return o;
+}
 
 static void test_addr__inet_from_host_and_port(void **state)
 {
@@ -118,14 +151,14 @@ static void test_addr__inet6(void **state)
   assert_ns_ok(ns_addr_format(&a, text, sizeof text));
   assert_string_equal(text, "[::1]:443");
 
-  unsigned lo = if_nametoindex("lo");
+  unsigned lo = if_nametoindex(lo_name());
   assert_true(lo > 0);
-  assert_ns_ok(ns_addr_inet6(&a, "fe80::1%lo", 80, 0, 0));
+  assert_ns_ok(ns_addr_inet6(&a, with_lo("fe80::1%lo"), 80, 0, 0));
   assert_int_equal(a.u.in6.sin6_scope_id, lo);
   assert_ns_ok(ns_addr_inet6(&a, "fe80::1", 80, 0, lo));
   assert_int_equal(a.u.in6.sin6_scope_id, lo);
   assert_ns_ok(ns_addr_format(&a, text, sizeof text));
-  assert_string_equal(text, "[fe80::1%lo]:80");
+  assert_string_equal(text, with_lo("[fe80::1%lo]:80"));
   assert_ns_ok(ns_addr_inet6(&a, "", 0, 0, 0));
   assert_true(IN6_IS_ADDR_UNSPECIFIED(&a.u.in6.sin6_addr));
 
@@ -136,6 +169,15 @@ static void test_addr__inet6(void **state)
   ns_socket *s;
   assert_ns_ok(ns_socket_create(&s, AF_INET6, SOCK_STREAM, 0));
   for (size_t i = 0; i < sizeof not_numeric / sizeof not_numeric[0]; i++) {
+#ifdef _WIN32
+    /* Where the resolver takes "[::1]" as ::1 (wine's does), so do Python
+       and the library. */
+    struct addrinfo hints = {.ai_family = AF_INET6}, *list;
+    if (getaddrinfo(not_numeric[i], NULL, &hints, &list) == 0) {
+      freeaddrinfo(list);
+      continue;
+    }
+#endif
     assert_ns_ok(ns_addr_inet6(&a, "::1", 9, 0, 0));
     assert_ns_err(ns_addr_inet6(&a, not_numeric[i], 80, 0, 0), NS_ERR_GAIERROR);
     assert_int_equal(ns_error_last_errno(), EAI_NONAME);
@@ -222,7 +264,10 @@ static void test_addr__bad_len_refused(void **state)
              "create_connection(): bad address length %u for family 1",
              (unsigned)bad_unix[i]);
     assert_last_message(text);
-    assert_ns_ok(ns_socket_create(&s, AF_UNIX, SOCK_DGRAM, 0));
+    /* (An AF_UNIX datagram socket where there is one: the address is
+       refused before the system sees it either way.) */
+    assert_ns_ok(ns_socket_create(
+        &s, ns_test_have_unix(SOCK_DGRAM) ? AF_UNIX : AF_INET, SOCK_DGRAM, 0));
     assert_ns_err(ns_bind(s, &a), NS_ERR_VALUE);
     snprintf(text, sizeof text, "bind(): bad address length %u for family 1",
              (unsigned)bad_unix[i]);
@@ -247,6 +292,9 @@ static void test_addr__bad_len_refused(void **state)
 static void test_addr__zone_lookup_emfile(void **state)
 {
   (void)state;
+#ifdef _WIN32
+  ns_test_skip_platform("needs fork() and setrlimit(RLIMIT_NOFILE)");
+#else
   fflush(NULL);
   pid_t pid = fork();
   assert_true(pid >= 0);
@@ -264,6 +312,7 @@ static void test_addr__zone_lookup_emfile(void **state)
     _exit(ok ? 0 : 1);
   }
   ns_test_child_succeeds(pid);
+#endif
 }
 
 static void test_addr__unix_paths(void **state)
@@ -339,12 +388,13 @@ static void test_addr__parse_good(void **state)
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
     ns_addr a;
     char text[NS_ADDR_STRLEN];
-    if (ns_addr_parse(&a, good[i].in) != NS_OK)
-      fail_msg("'%s' did not parse: %s", good[i].in, ns_error_last_message());
+    if (ns_addr_parse(&a, with_lo(good[i].in)) != NS_OK)
+      fail_msg("'%s' did not parse: %s", with_lo(good[i].in),
+               ns_error_last_message());
     assert_int_equal(ns_addr_family(&a), good[i].family);
     assert_int_equal(ns_addr_port(&a), good[i].port);
     assert_ns_ok(ns_addr_format(&a, text, sizeof text));
-    assert_string_equal(text, good[i].out);
+    assert_string_equal(text, with_lo(good[i].out));
   }
 }
 
@@ -443,15 +493,16 @@ static void test_addr__format_short_buffer_untouched(void **state)
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     ns_addr a;
     char buf[NS_ADDR_STRLEN + 1];
-    assert_ns_ok(ns_addr_parse(&a, texts[i]));
-    size_t need = strlen(texts[i]) + 1;
+    const char *text = with_lo(texts[i]);
+    assert_ns_ok(ns_addr_parse(&a, text));
+    size_t need = strlen(text) + 1;
     memset(buf, '#', sizeof buf);
     assert_ns_err(ns_addr_format(&a, buf, need - 1), NS_ERR_OVERFLOW);
     for (size_t j = 0; j < sizeof buf; j++)
       assert_int_equal(buf[j], '#');
     assert_ns_err(ns_addr_format(&a, buf, 0), NS_ERR_OVERFLOW);
     assert_ns_ok(ns_addr_format(&a, buf, need));
-    assert_string_equal(buf, texts[i]);
+    assert_string_equal(buf, text);
     assert_int_equal(buf[need], '#');
   }
   ns_addr a;

@@ -2,11 +2,12 @@
 /* Connections: bind, listen, accept, connect, connect_ex, shutdown, names. */
 #include "ns_test.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/time.h>
+#endif
 
 /* A full connect/accept round over one family, names checked both ways. */
 static void connect_accept_over(int family)
@@ -20,7 +21,7 @@ static void connect_accept_over(int family)
   assert_ns_ok(ns_socket_create(&c, family, SOCK_STREAM, 0));
   assert_ns_ok(ns_connect(c, &bound));
   assert_ns_ok(ns_accept(l, &s, &accepted_from));
-  assert_true(fcntl(ns_fileno(s), F_GETFD) & FD_CLOEXEC);
+  assert_false(ns_test_os_inheritable(ns_fileno(s)));
   assert_int_equal(ns_family(s), family);
   assert_int_equal(ns_socktype(s), SOCK_STREAM);
 
@@ -53,6 +54,8 @@ static void test_conn__tcp_ipv6(void **state)
 static void test_conn__unix_stream(void **state)
 {
   (void)state;
+  if (!ns_test_have_unix(SOCK_STREAM))
+    ns_test_skip_platform("no AF_UNIX sockets here (wine has none)");
   ns_addr path, name;
   char text[NS_ADDR_STRLEN];
   assert_ns_ok(ns_addr_unix(&path, ns_test_unix_path("conn.sock")));
@@ -86,6 +89,8 @@ static void test_conn__unix_stream(void **state)
 static void test_conn__unix_abstract(void **state)
 {
   (void)state;
+  if (!ns_test_have_unix(SOCK_DGRAM))
+    ns_test_skip_platform("no AF_UNIX datagram sockets, nor abstract names");
   ns_addr name, got;
   char unique[64];
   snprintf(unique, sizeof unique, "netsock-test-%d", (int)getpid());
@@ -122,7 +127,14 @@ static void test_conn__refused(void **state)
   ns_addr zero;
   assert_ns_ok(ns_addr_inet(&zero, "127.0.0.1", 0));
   assert_ns_ok(ns_socket_create(&c, AF_INET, SOCK_STREAM, 0));
+#ifdef _WIN32
+  /* Windows: "not valid in its context" (wine: refused). */
+  ns_err zero_err = ns_connect(c, &zero);
+  assert_true(zero_err == NS_ERR_CONNECTION_REFUSED || zero_err == NS_ERR_OS);
+  assert_last_os_error_either(ECONNREFUSED, EADDRNOTAVAIL);
+#else
   assert_ns_err(ns_connect(c, &zero), NS_ERR_CONNECTION_REFUSED);
+#endif
   assert_ns_ok(ns_close(c));
 }
 
@@ -144,10 +156,12 @@ static void test_conn__connect_ex(void **state)
   assert_int_equal(ns_connect_ex(c, &bound), EISCONN);
   assert_ns_ok(ns_close(c));
 
-  /* Non-blocking: the connect is in progress, as in Python. */
-  assert_ns_ok(ns_socket_create(&c, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  /* Non-blocking: the connect is in progress, as in Python (Windows:
+     WSAEWOULDBLOCK, Python's errno.EWOULDBLOCK there). */
+  assert_ns_ok(ns_socket_create(&c, AF_INET, SOCK_STREAM, 0));
+  assert_ns_ok(ns_setblocking(c, false));
   int e = ns_connect_ex(c, &bound);
-  assert_true(e == EINPROGRESS || e == 0);
+  assert_true(e == EINPROGRESS || e == EWOULDBLOCK || e == 0);
   assert_ns_ok(ns_close(c));
 
   /* Bad arguments: EBADF for no handle, EINVAL for a bad address. */
@@ -204,10 +218,17 @@ static void test_conn__listen_and_accept_failures(void **state)
   ns_socket *u, *t, *conn;
   assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
   assert_ns_err(ns_listen(u, 5), NS_ERR_OS);
+#ifdef _WIN32
+  assert_last_os_error_either(ENOTSUP, EINVAL); /* Windows, wine */
+#else
   assert_last_os_error(ENOTSUP);
+#endif
   assert_ns_ok(ns_close(u));
 
   assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
+  /* Bound first: Windows listens on no unbound socket (WSAEINVAL). */
+  ns_addr lo = ns_test_loopback(AF_INET);
+  assert_ns_ok(ns_bind(t, &lo));
   /* Accept on a socket that is not listening. */
   assert_ns_err(ns_accept(t, &conn, NULL), NS_ERR_OS);
   assert_null(conn);
@@ -239,11 +260,7 @@ static void test_conn__accepted_socket_timeout(void **state)
   assert_ns_ok(ns_connect(c, &bound));
   assert_ns_ok(ns_accept(l, &s, NULL));
   assert_true(ns_gettimeout(s) == NS_TIMEOUT_NONE);
-  struct timeval tv = {1, 1};
-  size_t len = sizeof tv;
-  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
-  assert_int_equal(tv.tv_sec, 0);
-  assert_int_equal(tv.tv_usec, 0);
+  assert_true(ns_test_kernel_timer_off(s, SO_RCVTIMEO));
   assert_ns_ok(ns_close(s));
   assert_ns_ok(ns_close(c));
 
@@ -284,10 +301,7 @@ static void accepted_socket_times_out(ns_socket *l, const ns_addr *addr)
   assert_ns_ok(ns_connect(c, addr));
   assert_ns_ok(ns_settimeout(l, NS_TIMEOUT_NONE));
   assert_ns_ok(ns_accept(l, &s, NULL));
-  struct timeval tv = {9, 9};
-  size_t len = sizeof tv;
-  assert_ns_ok(ns_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
-  assert_true(tv.tv_sec == 0 && tv.tv_usec == 0);
+  assert_true(ns_test_kernel_timer_off(s, SO_RCVTIMEO));
   assert_ns_ok(ns_close(s));
   assert_ns_ok(ns_close(c));
 }
@@ -300,6 +314,8 @@ static void test_conn__accepted_socket_enforces_timeout(void **state)
   accepted_socket_times_out(l, &addr);
   assert_ns_ok(ns_close(l));
 
+  if (!ns_test_have_unix(SOCK_STREAM))
+    return; /* no AF_UNIX here (wine) */
   assert_ns_ok(ns_addr_unix(&addr, ns_test_unix_path("timed.sock")));
   assert_ns_ok(ns_socket_create(&l, AF_UNIX, SOCK_STREAM, 0));
   assert_ns_ok(ns_bind(l, &addr));
@@ -341,8 +357,15 @@ static void test_conn__names_failures(void **state)
   assert_ns_err(ns_getpeername(s, &a), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENOTCONN);
   assert_last_os_error(ENOTCONN);
+#ifdef _WIN32
+  /* Windows has no name for an unbound socket: WSAEINVAL, as Python
+     there reports. */
+  assert_ns_err(ns_getsockname(s, &a), NS_ERR_OS);
+  assert_last_os_error(EINVAL);
+#else
   assert_ns_ok(ns_getsockname(s, &a)); /* unbound: 0.0.0.0:0 */
   assert_int_equal(ns_addr_port(&a), 0);
+#endif
   assert_ns_err(ns_getsockname(s, NULL), NS_ERR_VALUE);
   assert_ns_err(ns_getpeername(NULL, &a), NS_ERR_OS);
   assert_last_os_error(EBADF);

@@ -9,16 +9,21 @@
  * resolve to both ::1 and 127.0.0.1, or to nothing, exist only in a
  * private resolver (hosts_sandbox). Wall-clock bounds are generous.
  */
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <math.h>
-#include <netdb.h>
-#include <poll.h>
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef _WIN32
+#include <windows.h>
+#include <tlhelp32.h>
+#else
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#endif
 
 #include "hosts_sandbox.h"
 #include "ns_test.h"
@@ -104,6 +109,21 @@ static void assert_peer(ns_socket *s, const ns_addr *want)
   assert_true(ns_addr_equal(&peer, want));
 }
 
+#ifdef _WIN32
+/* The threads of this process, from a Toolhelp snapshot. */
+static int thread_count(void)
+{
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+  assert_true(snap != INVALID_HANDLE_VALUE);
+  THREADENTRY32 te = {.dwSize = sizeof te};
+  int n = 0;
+  for (BOOL more = Thread32First(snap, &te); more;
+       more = Thread32Next(snap, &te))
+    n += te.th32OwnerProcessID == GetCurrentProcessId();
+  CloseHandle(snap);
+  return n;
+}
+#else
 /* The threads of this process, from /proc/self/task. */
 static int thread_count(void)
 {
@@ -116,12 +136,13 @@ static int thread_count(void)
   closedir(d);
   return n;
 }
+#endif
 
 /* The last failure is Python's str(exc), with no address in the text, and
    the address that failed is `a`. */
 static void assert_failed_at(const char *message, const ns_addr *a)
 {
-  assert_last_message(message);
+  assert_message_matches(ns_error_last_message(), message);
   const ns_addr *at = ns_error_last_address();
   assert_non_null(at);
   assert_true(ns_addr_equal(at, a));
@@ -223,8 +244,13 @@ static void test_create__connection_source_address(void **state)
   assert_ns_err(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts),
                 NS_ERR_OS);
   assert_string_equal(ns_error_last_operation(), "bind");
+#ifdef _WIN32
+  /* Windows: the family is not supported (wine: the operation). */
+  assert_last_os_error_either(EAFNOSUPPORT, EOPNOTSUPP);
+#else
   assert_int_equal(ns_error_last_errno(), EAFNOSUPPORT);
   assert_failed_at(ns_test_os_message(EAFNOSUPPORT), &a);
+#endif
   assert_ns_ok(ns_close(l));
 }
 
@@ -238,8 +264,15 @@ static void test_create__connection_timeout_zero(void **state)
   /* As Python: a non-blocking connect that cannot finish at once. */
   assert_ns_err(ns_create_connection(&s, "127.0.0.1", ns_addr_port(&a), &opts),
                 NS_ERR_BLOCKING_IO);
+#ifdef _WIN32
+  /* Winsock's answer: WSAEWOULDBLOCK. */
+  assert_int_equal(ns_error_last_errno(), EWOULDBLOCK);
+  assert_message_matches(ns_error_last_message(),
+                         ns_test_os_message(EWOULDBLOCK));
+#else
   assert_int_equal(ns_error_last_errno(), EINPROGRESS);
   assert_failed_at(ns_test_os_message(EINPROGRESS), &a);
+#endif
   assert_ns_ok(ns_close(l));
 }
 
@@ -375,7 +408,7 @@ static void test_create__happy_eyeballs_failure_moves_on(void **state)
   assert_int_equal(errs.count, 1);
   assert_true(ns_addr_equal(&items[0].addr, &v6));
   assert_int_equal(items[0].code, NS_ERR_CONNECTION_REFUSED);
-  assert_string_equal(items[0].message, ns_test_os_message(ECONNREFUSED));
+  assert_message_matches(items[0].message, ns_test_os_message(ECONNREFUSED));
   assert_ns_ok(ns_close(s));
   assert_ns_ok(ns_close(l4));
 }
@@ -405,7 +438,7 @@ static void test_create__happy_eyeballs_all_errors(void **state)
     assert_int_equal(items[i].code, NS_ERR_CONNECTION_REFUSED);
     assert_int_equal(items[i].sys_errno, ECONNREFUSED);
     assert_string_equal(items[i].operation, "connect");
-    assert_string_equal(items[i].message, ns_test_os_message(ECONNREFUSED));
+    assert_message_matches(items[i].message, ns_test_os_message(ECONNREFUSED));
   }
   assert_failed_at(ns_test_os_message(ECONNREFUSED), &addrs[1]);
 
@@ -460,6 +493,32 @@ static void test_create__happy_eyeballs_deadline(void **state)
 }
 
 /* ---- by name, in a private resolver -------------------------------------- */
+
+/* What Windows lacks for these: a private resolver (Linux namespaces),
+   thread cancellation inside socket calls, fork() and resource limits.
+   The cases say so there and are skipped. */
+#ifdef _WIN32
+#define SKIPPED_ON_WINDOWS(fn, why)                                            \
+  static void fn(void **state)                                                 \
+  {                                                                            \
+    (void)state;                                                               \
+    ns_test_skip_platform(why);                                                \
+  }
+SKIPPED_ON_WINDOWS(test_create__sandbox_happy_eyeballs_by_name,
+                   "no private resolver (Linux user and mount namespaces)")
+SKIPPED_ON_WINDOWS(test_create__sandbox_deadline_covers_lookup,
+                   "no private resolver (Linux user and mount namespaces)")
+SKIPPED_ON_WINDOWS(test_create__sandbox_slow_lookups_bounded,
+                   "no private resolver (Linux user and mount namespaces)")
+SKIPPED_ON_WINDOWS(test_create__sandbox_cancel_during_lookup,
+                   "no private resolver, and no pthread_cancel() inside "
+                   "Winsock calls")
+SKIPPED_ON_WINDOWS(test_create__cancel_during_race,
+                   "pthread_cancel() does not reach into Winsock calls "
+                   "(winpthreads cancels at its own cancellation points)")
+SKIPPED_ON_WINDOWS(test_create__no_thread_for_lookup,
+                   "needs fork() and setrlimit(RLIMIT_AS)")
+#else
 
 static const char dual_hosts[] = "127.0.0.1 localhost\n"
                                  "::1 dual\n"
@@ -807,6 +866,8 @@ static void test_create__no_thread_for_lookup(void **state)
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+#endif /* !_WIN32 */
+
 /* ---- create_server ------------------------------------------------------- */
 
 static int int_option(ns_socket *s, int level, int name)
@@ -824,8 +885,14 @@ static void test_create__server(void **state)
   assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 0));
   assert_ns_ok(ns_create_server(&srv, &a, NULL));
   assert_int_equal(int_option(srv, SOL_SOCKET, SO_ACCEPTCONN), 1);
+#ifdef _WIN32
+  /* Python on Windows leaves SO_REUSEADDR off there: on Windows it lets
+     another socket steal the port. */
+  assert_int_equal(int_option(srv, SOL_SOCKET, SO_REUSEADDR), 0);
+#else
   assert_int_equal(int_option(srv, SOL_SOCKET, SO_REUSEADDR), 1);
   assert_int_equal(int_option(srv, SOL_SOCKET, SO_REUSEPORT), 0);
+#endif
   assert_true(ns_gettimeout(srv) == NS_TIMEOUT_NONE);
   assert_ns_ok(ns_getsockname(srv, &bound));
   assert_ns_ok(
@@ -838,6 +905,7 @@ static void test_create__server(void **state)
   ns_create_server_options opts = NS_CREATE_SERVER_OPTIONS_INIT;
   opts.reuse_port = true;
   opts.backlog = 5;
+#ifdef SO_REUSEPORT
   ns_socket *r1, *r2;
   assert_ns_ok(ns_create_server(&r1, &a, &opts));
   assert_int_equal(int_option(r1, SOL_SOCKET, SO_REUSEPORT), 1);
@@ -845,6 +913,12 @@ static void test_create__server(void **state)
   assert_ns_ok(ns_create_server(&r2, &bound, &opts));
   assert_ns_ok(ns_close(r2));
   assert_ns_ok(ns_close(r1));
+#else
+  /* As Python where the system has no SO_REUSEPORT (Windows). */
+  ns_socket *r1;
+  assert_ns_err(ns_create_server(&r1, &a, &opts), NS_ERR_VALUE);
+  assert_last_message("SO_REUSEPORT not supported on this platform");
+#endif
   assert_ns_ok(ns_close(srv));
 }
 
@@ -890,7 +964,7 @@ static void test_create__server_errors(void **state)
   assert_ns_err(ns_create_server(&s, &bound, NULL), NS_ERR_OS);
   assert_null(s);
   assert_int_equal(ns_error_last_errno(), EADDRINUSE);
-  assert_last_message(want);
+  assert_message_matches(ns_error_last_message(), want);
   assert_ns_ok(ns_close(srv));
 
   /* TEST-NET-1 is no local address; bind sends nothing. */
@@ -900,7 +974,7 @@ static void test_create__server_errors(void **state)
   snprintf(want, sizeof want,
            "%s (while attempting to bind on address ('192.0.2.1', 0))",
            ns_test_os_message(EADDRNOTAVAIL));
-  assert_last_message(want);
+  assert_message_matches(ns_error_last_message(), want);
 
   ns_create_server_options opts = NS_CREATE_SERVER_OPTIONS_INIT;
   opts.dualstack_ipv6 = true;
@@ -933,6 +1007,9 @@ static void test_create__has_ipv6(void **state)
 static void test_create__has_ipv6_without_descriptors(void **state)
 {
   (void)state;
+#ifdef _WIN32
+  ns_test_skip_platform("needs fork() and setrlimit(RLIMIT_NOFILE)");
+#else
   SKIP_WITHOUT_IPV6();
   fflush(NULL);
   pid_t pid = fork();
@@ -944,12 +1021,14 @@ static void test_create__has_ipv6_without_descriptors(void **state)
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
       _exit(2);
     bool ok = ns_has_ipv6() && ns_error_last_code() == NS_ERR_OS &&
-              strcmp(ns_error_last_message(), ns_test_os_message(EMFILE)) == 0;
+              ns_test_message_matches(ns_error_last_message(),
+                                      ns_test_os_message(EMFILE));
     ns_error_clear();
     ok = ok && !ns_has_dualstack_ipv6() && ns_error_last_errno() == EMFILE;
     _exit(ok ? 0 : 1);
   }
   ns_test_child_succeeds(pid);
+#endif
 }
 
 int main(void)

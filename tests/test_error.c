@@ -3,7 +3,12 @@
 #include "ns_test.h"
 
 #include <errno.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#else
 #include <netdb.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +107,11 @@ static ns_err class_by_name(const char *name)
 static void test_error__errno_table_matches_python(void **state)
 {
   (void)state;
+#ifdef _WIN32
+  ns_test_skip_platform("the table holds Linux's errno numbers, as python3 "
+                        "here has them; netsock.winerror checks Windows' "
+                        "table");
+#endif
   FILE *f = fopen(ERRNO_TABLE, "r");
   assert_non_null(f);
   char line[256];
@@ -157,10 +167,16 @@ static void test_error__messages_formatted_as_python(void **state)
      with a character no host name has fails before any DNS query. */
   assert_ns_err(ns_addr_inet(&a, "bad host!", 80), NS_ERR_GAIERROR);
   int eai = ns_error_last_errno();
+#ifdef _WIN32
+  /* Winsock's numbers (WSAHOST_NOT_FOUND is 11001), positive. */
+  assert_true(eai >= 10000);
+  assert_message_matches(ns_error_last_message(), ns_test_gai_message(eai));
+#else
   assert_true(eai < 0);
   char want[128];
   snprintf(want, sizeof want, "[Errno %d] %s", eai, gai_strerror(eai));
   assert_last_message(want);
+#endif
 
   /* A successful call leaves the record of the last failure alone. */
   assert_ns_ok(ns_addr_inet(&a, "127.0.0.1", 1));
@@ -229,7 +245,7 @@ static void *fail_in_own_way(void *arg)
     }
     if (err == NS_OK || ns_error_last_code() != err ||
         ns_error_last_errno() != want_errno ||
-        strcmp(ns_error_last_message(), want) != 0)
+        !ns_test_message_matches(ns_error_last_message(), want))
       r->mismatches++;
   }
   return NULL;
@@ -275,8 +291,8 @@ static void test_error__last_address(void **state)
   ns_socket *s;
   assert_ns_err(ns_create_connection_addrs(&s, &a, 1, NULL),
                 NS_ERR_CONNECTION_REFUSED);
-  assert_string_equal(ns_error_last_message(),
-                      ns_test_os_message(ECONNREFUSED));
+  assert_message_matches(ns_error_last_message(),
+                         ns_test_os_message(ECONNREFUSED));
   const ns_addr *at = ns_error_last_address();
   assert_non_null(at);
   assert_true(ns_addr_equal(at, &a));
@@ -318,16 +334,17 @@ static void test_error__format_like_traceback(void **state)
   char want[160];
   snprintf(want, sizeof want, "ConnectionRefusedError: %s",
            ns_test_os_message(ECONNREFUSED));
-  assert_int_equal(ns_error_format(buf, sizeof buf), strlen(want));
-  assert_string_equal(buf, want);
+  size_t len = ns_error_format(buf, sizeof buf);
+  assert_message_matches(buf, want);
+  assert_int_equal(len, strlen(buf));
   /* Formatting leaves the record alone. */
   assert_int_equal(ns_error_last_code(), NS_ERR_CONNECTION_REFUSED);
   /* Cut to fit, NUL-terminated, the full length returned; no buffer. */
   char small[12];
-  assert_int_equal(ns_error_format(small, sizeof small), strlen(want));
+  assert_int_equal(ns_error_format(small, sizeof small), strlen(buf));
   assert_string_equal(small, "ConnectionR");
-  assert_int_equal(ns_error_format(NULL, 0), strlen(want));
-  assert_int_equal(ns_error_format(NULL, sizeof buf), strlen(want));
+  assert_int_equal(ns_error_format(NULL, 0), strlen(buf));
+  assert_int_equal(ns_error_format(NULL, sizeof buf), strlen(buf));
   assert_ns_ok(ns_close(s));
 
   /* Classes of the socket module carry its name, as a traceback shows. */
@@ -338,7 +355,7 @@ static void test_error__format_like_traceback(void **state)
   char gai_want[160];
   snprintf(gai_want, sizeof gai_want, "socket.gaierror: %s",
            ns_test_gai_message(EAI_NONAME));
-  assert_string_equal(buf, gai_want);
+  assert_message_matches(buf, gai_want);
   ns_socket *t;
   assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
   assert_ns_err(ns_settimeout(t, -5), NS_ERR_VALUE);
@@ -354,11 +371,18 @@ static void test_error__print_to_stderr(void **state)
   char path[] = "/tmp/ns_error_printXXXXXX";
   int fd = mkstemp(path);
   assert_true(fd >= 0);
-  unlink(path);
+#ifndef _WIN32
+  unlink(path); /* Windows removes no open file: at the end there */
+#endif
   fflush(stderr);
   int saved = dup(STDERR_FILENO);
   assert_true(saved >= 0);
-  assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+  /* dup2() returns the descriptor on POSIX systems, 0 on Windows. */
+  assert_int_not_equal(dup2(fd, STDERR_FILENO), -1);
+#ifdef _WIN32
+  /* The bytes as written: no "\r\n" for "\n". */
+  int text_mode = _setmode(STDERR_FILENO, _O_BINARY);
+#endif
 
   ns_socket *t;
   assert_ns_ok(ns_socket_create(&t, AF_INET, SOCK_STREAM, 0));
@@ -370,13 +394,20 @@ static void test_error__print_to_stderr(void **state)
   ns_error_print("nothing");
   ns_error_print(NULL);
   fflush(stderr);
-  assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+#ifdef _WIN32
+  _setmode(STDERR_FILENO, text_mode);
+#endif
+  assert_int_not_equal(dup2(saved, STDERR_FILENO), -1);
   close(saved);
   assert_ns_ok(ns_close(t));
 
   char got[512] = {0};
-  ssize_t n = pread(fd, got, sizeof got - 1, 0);
+  assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+  ssize_t n = read(fd, got, sizeof got - 1);
   close(fd);
+#ifdef _WIN32
+  unlink(path);
+#endif
   assert_true(n > 0);
   assert_string_equal(got, "settimeout: ValueError: Timeout value out of "
                            "range\n"
@@ -461,7 +492,16 @@ static void test_error__set_records_a_failure(void **state)
   /* No message: formatted from the errno as for any OS error. */
   ns_error_set(NS_ERR_CONNECTION_RESET, NULL, ECONNRESET, NULL);
   assert_string_equal(ns_error_last_operation(), "");
+#ifdef _WIN32
+  /* No winerror given: the C runtime's text for the number, as Python's
+     OSError(errno.ECONNRESET, os.strerror(errno.ECONNRESET)) there. */
+  char want[300];
+  snprintf(want, sizeof want, "[Errno %d] %s", ECONNRESET,
+           strerror(ECONNRESET));
+  assert_last_message(want);
+#else
   assert_last_os_error(ECONNRESET);
+#endif
 
   /* A message longer than the record is cut, never overflowed. */
   char big[600];

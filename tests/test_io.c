@@ -6,9 +6,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/wait.h>
+#endif
 
 static void exchange(ns_socket *a, ns_socket *b)
 {
@@ -86,10 +88,16 @@ static void udp_over(int family)
   assert_int_equal(n, 0);
   assert_ns_ok(ns_recvfrom(a, buf, sizeof buf, 0, &n, NULL));
   assert_int_equal(n, 0);
-  /* A datagram longer than the buffer is cut, as in Python. */
+  /* A datagram longer than the buffer is cut, as in Python (Windows says
+     so with WSAEMSGSIZE, which Python there raises). */
   assert_ns_ok(ns_sendto(a, "0123456789", 10, 0, &b_name, &n));
+#ifdef _WIN32
+  assert_ns_err(ns_recvfrom(b, buf, 4, 0, &n, &from), NS_ERR_OS);
+  assert_last_os_error(EMSGSIZE);
+#else
   assert_ns_ok(ns_recvfrom(b, buf, 4, 0, &n, &from));
   assert_int_equal(n, 4);
+#endif
   assert_ns_ok(ns_close(a));
   assert_ns_ok(ns_close(b));
 }
@@ -129,9 +137,13 @@ static void test_io__udp_sizes(void **state)
   assert_int_equal(ns_error_last_errno(), EMSGSIZE);
   assert_last_os_error(EMSGSIZE);
   free(big);
-  /* Without a peer there is nowhere to send. */
+  /* Without a peer there is nowhere to send (Windows: not connected). */
   assert_ns_err(ns_send(u, "x", 1, 0, &n), NS_ERR_OS);
+#ifdef _WIN32
+  assert_last_os_error_either(ENOTCONN, EINVAL); /* Windows, wine */
+#else
   assert_last_os_error(EDESTADDRREQ);
+#endif
   assert_ns_ok(ns_close(u));
 }
 
@@ -152,8 +164,21 @@ static void test_io__connected_udp_refused(void **state)
   size_t n;
   char buf[8];
   assert_ns_ok(ns_send(u, "x", 1, 0, &n));
+#ifdef _WIN32
+  /* Windows reports the ICMP error as a reset (WSAECONNRESET), as Python
+     there shows; a bound on the wait in case none is reported. */
+  if (ns_test_under_wine()) {
+    assert_ns_ok(ns_close(u));
+    ns_test_skip_platform("wine reports no ICMP port unreachable on a "
+                          "connected UDP socket");
+  }
+  assert_ns_ok(ns_settimeout(u, ns_test_slack(10.0)));
+  assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_RESET);
+  assert_last_os_error(ECONNRESET);
+#else
   assert_ns_err(ns_recv(u, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_REFUSED);
   assert_last_os_error(ECONNREFUSED);
+#endif
   assert_ns_ok(ns_close(u));
 }
 
@@ -175,8 +200,16 @@ static void test_io__recv_zero_length_and_unconnected(void **state)
   assert_ns_err(ns_recv(lone, buf, sizeof buf, 0, &n), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENOTCONN);
   assert_last_os_error(ENOTCONN);
-  /* A send on a socket that is not connected is EPIPE: no SIGPIPE. */
+  /* A send on a socket that is not connected is EPIPE: no SIGPIPE
+     (Windows: not connected). */
+#ifdef _WIN32
+  /* Windows: not connected (wine: reset). */
+  ns_err sent = ns_send(lone, "x", 1, 0, &n);
+  assert_true(sent == NS_ERR_OS || sent == NS_ERR_CONNECTION_RESET);
+  assert_last_os_error_either(ENOTCONN, ECONNRESET);
+#else
   assert_ns_err(ns_send(lone, "x", 1, 0, &n), NS_ERR_BROKEN_PIPE);
+#endif
   assert_ns_ok(ns_close(lone));
 }
 
@@ -186,7 +219,8 @@ static void test_io__recvfrom_failure_empties_address(void **state)
 {
   (void)state;
   ns_socket *u;
-  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
+  assert_ns_ok(ns_setblocking(u, false));
   ns_addr a = ns_test_loopback(AF_INET), from;
   assert_ns_ok(ns_bind(u, &a));
   char b[8];
@@ -203,6 +237,7 @@ static void test_io__recvfrom_failure_empties_address(void **state)
   assert_ns_ok(ns_close(u));
 }
 
+#ifndef _WIN32
 typedef struct blocked_recv {
   ns_socket *s;
   ns_err err;
@@ -217,10 +252,17 @@ static void *recv_until_woken(void *arg)
   return NULL;
 }
 
+#endif
+
 /* ns_shutdown wakes a thread blocked in ns_recv, stream or datagram. */
 static void test_io__shutdown_wakes_blocked_recv(void **state)
 {
   (void)state;
+#ifdef _WIN32
+  ns_test_skip_platform("Winsock's shutdown(SD_RECEIVE) is not documented "
+                        "to wake a thread blocked in recv(), and Python "
+                        "there does not promise it");
+#else
   ns_socket *c, *srv, *u;
   ns_test_tcp_pair(AF_INET, &c, &srv);
   assert_ns_ok(ns_socket_create(&u, AF_INET, SOCK_DGRAM, 0));
@@ -246,6 +288,7 @@ static void test_io__shutdown_wakes_blocked_recv(void **state)
   assert_ns_ok(ns_close(u));
   assert_ns_ok(ns_close(c));
   assert_ns_ok(ns_close(srv));
+#endif
 }
 
 static void test_io__bad_arguments(void **state)
@@ -291,6 +334,11 @@ static void test_io__reset_by_peer(void **state)
   assert_ns_ok(ns_close(s));
   char buf[4];
   size_t n;
+  if (ns_test_under_wine()) {
+    assert_ns_ok(ns_close(c));
+    ns_test_skip_platform("no reset for SO_LINGER {1, 0} under wine: its "
+                          "closesocket() ends the connection gracefully");
+  }
   assert_ns_err(ns_recv(c, buf, sizeof buf, 0, &n), NS_ERR_CONNECTION_RESET);
   assert_true(ns_error_is(ns_error_last_code(), NS_ERR_CONNECTION));
   assert_int_equal(ns_error_last_errno(), ECONNRESET);
@@ -306,8 +354,14 @@ static void test_io__write_after_shutdown_wr(void **state)
   assert_ns_ok(ns_shutdown(c, SHUT_WR));
   size_t n;
   assert_ns_err(ns_send(c, "x", 1, 0, &n), NS_ERR_BROKEN_PIPE);
+#ifdef _WIN32
+  /* WSAESHUTDOWN, which Python's class map makes a BrokenPipeError. */
+  assert_int_equal(ns_error_last_errno(), ESHUTDOWN);
+  assert_last_os_error(ESHUTDOWN);
+#else
   assert_int_equal(ns_error_last_errno(), EPIPE);
   assert_last_os_error(EPIPE);
+#endif
   assert_ns_err(ns_sendall(c, "xyz", 3, 0, &n), NS_ERR_BROKEN_PIPE);
   assert_int_equal(n, 0);
   assert_ns_ok(ns_close(c));
@@ -342,6 +396,24 @@ static void test_io__peer_half_close(void **state)
 
 /* A write to a peer that is gone, with SIGPIPE at its default disposition:
    BrokenPipeError (or a reset), and the process lives. */
+#ifdef _WIN32
+/* Windows has no SIGPIPE: the same writes, in this process. */
+static void test_io__broken_pipe_does_not_kill(void **state)
+{
+  (void)state;
+  ns_socket *c, *s;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  assert_ns_ok(ns_close(s));
+  char chunk[1024] = {0};
+  ns_err err = NS_OK;
+  size_t n;
+  for (int i = 0; i < 1000 && err == NS_OK; i++)
+    err = ns_send(c, chunk, sizeof chunk, 0, &n);
+  assert_true(err == NS_ERR_BROKEN_PIPE || err == NS_ERR_CONNECTION_RESET ||
+              err == NS_ERR_CONNECTION_ABORTED);
+  assert_ns_ok(ns_close(c));
+}
+#else
 static void test_io__broken_pipe_does_not_kill(void **state)
 {
   (void)state;
@@ -363,6 +435,7 @@ static void test_io__broken_pipe_does_not_kill(void **state)
   }
   ns_test_child_succeeds(pid);
 }
+#endif
 
 /* ---- sendall ------------------------------------------------------------ */
 

@@ -6,12 +6,14 @@
  * (hosts_sandbox), where "hosts: files" keeps every lookup on the machine.
  * Messages are the ones Python 3 prints for the same failures.
  */
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#ifndef _WIN32
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <sys/utsname.h>
+#endif
 
 #include "hosts_sandbox.h"
 #include "ns_test.h"
@@ -66,6 +68,34 @@ static int system_result_count(const char *host, const char *port, int family,
   return n;
 }
 
+/* The code getaddrinfo(3) gives for a numeric host with these flags (0:
+   accepted): glibc refuses unknown flags, Windows and wine take them. */
+static int system_gai_flags_code(int flags)
+{
+  struct addrinfo hints, *list = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_flags = flags;
+  int rc = getaddrinfo("127.0.0.1", "80", &hints, &list);
+  if (rc == 0)
+    freeaddrinfo(list);
+  return rc;
+}
+
+/* The first result's protocol, as getaddrinfo(3) gives it for this query
+   (IPPROTO_TCP for a stream; 0 from wine). */
+static int system_first_proto(const char *host, const char *port, int type,
+                              int flags)
+{
+  struct addrinfo hints, *list = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = type;
+  hints.ai_flags = flags;
+  assert_int_equal(getaddrinfo(host, port, &hints, &list), 0);
+  int proto = list->ai_protocol;
+  freeaddrinfo(list);
+  return proto;
+}
+
 /* Does getnameinfo(3) refuse these flags, as glibc does unknown ones? */
 static bool system_refuses_ni_flags(int flags)
 {
@@ -102,7 +132,9 @@ static void test_resolve__getaddrinfo_numeric(void **state)
   assert_non_null(list);
   assert_int_equal(ns_addrinfo_family(list), AF_INET);
   assert_int_equal(ns_addrinfo_socktype(list), SOCK_STREAM);
-  assert_int_equal(ns_addrinfo_proto(list), IPPROTO_TCP);
+  assert_int_equal(
+      ns_addrinfo_proto(list),
+      system_first_proto("127.0.0.1", "80", SOCK_STREAM, AI_NUMERICHOST));
   /* No AI_CANONNAME: "" from glibc, the address itself from musl. */
   char canon[NI_MAXHOST];
   system_canonname("127.0.0.1", "80", AF_UNSPEC, SOCK_STREAM, AI_NUMERICHOST,
@@ -128,7 +160,11 @@ static void test_resolve__getaddrinfo_numeric(void **state)
   }
   assert_int_equal(
       n, system_result_count("::1", "8080", AF_INET6, AI_NUMERICHOST));
+#ifdef _WIN32
+  assert_true(n >= 1); /* Windows lists one, of no socket type */
+#else
   assert_true(n >= 2);
+#endif
   ns_addrinfo_free(list);
 }
 
@@ -175,11 +211,19 @@ static void test_resolve__getaddrinfo_errors(void **state)
                 NS_ERR_GAIERROR);
   assert_last_gai_error(EAI_NONAME);
 
-  assert_ns_err(
-      ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0, 0x7fff0000),
-      NS_ERR_GAIERROR);
-  assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
-  assert_last_gai_error(EAI_BADFLAGS);
+  /* Unknown flags: EAI_BADFLAGS where the system refuses them (glibc),
+     the lookup where it takes them (Windows), in Python as here. */
+  if (system_gai_flags_code(0x7fff0000) != 0) {
+    assert_ns_err(
+        ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0, 0x7fff0000),
+        NS_ERR_GAIERROR);
+    assert_int_equal(ns_error_last_errno(), EAI_BADFLAGS);
+    assert_last_gai_error(EAI_BADFLAGS);
+  } else {
+    assert_ns_ok(
+        ns_getaddrinfo(&list, "127.0.0.1", "80", AF_UNSPEC, 0, 0, 0x7fff0000));
+    ns_addrinfo_free(list);
+  }
 
   assert_ns_err(ns_getaddrinfo(&list, "127.0.0.1", "80", 12345, 0, 0, 0),
                 NS_ERR_GAIERROR);
@@ -272,10 +316,17 @@ static void test_resolve__gethostname(void **state)
 {
   (void)state;
   char name[256];
+#ifdef _WIN32
+  char system_name[256];
+  assert_int_equal(gethostname(system_name, sizeof system_name), 0);
+  assert_ns_ok(ns_gethostname(name, sizeof name));
+  assert_string_equal(name, system_name);
+#else
   struct utsname u;
   assert_int_equal(uname(&u), 0);
   assert_ns_ok(ns_gethostname(name, sizeof name));
   assert_string_equal(name, u.nodename);
+#endif
 
   assert_ns_err(ns_gethostname(name, 1), NS_ERR_OS);
   assert_int_equal(ns_error_last_errno(), ENAMETOOLONG);
@@ -598,7 +649,8 @@ static int sandboxed_lookups(void *arg)
      address itself as the name (musl), so do Python and the library. */
   struct in_addr nobody;
   SB_CHECK(inet_pton(AF_INET, "192.0.2.99", &nobody) == 1);
-  struct hostent *sys = gethostbyaddr(&nobody, sizeof nobody, AF_INET);
+  struct hostent *sys =
+      gethostbyaddr((const void *)&nobody, sizeof nobody, AF_INET);
   if (!sys) {
     SB_CHECK(ns_gethostbyaddr("192.0.2.99", &he, buf, sizeof buf) ==
              NS_ERR_HERROR);

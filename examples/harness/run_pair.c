@@ -48,6 +48,11 @@
  * {gaierror NAME} any resolver error, whose numbers are each C library's
  * own. `run_pair -e N` and `run_pair -g N` print strerror(N) and
  * gai_strerror(N) (tests/interop/interop.py asks them).
+ * With -w (the programs are Windows builds, run under wine) a message is
+ * Python's on Windows: {errno NAME} matches "[WinError W] " and any text
+ * up to the rest of TEXT on that line, W the Winsock code for NAME
+ * (ECONNREFUSED: 10061), and {gaierror NAME} "[Errno W] " likewise
+ * (EAI_NONAME: 11001): the numbers are checked, the words are Windows'.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -92,7 +97,8 @@ struct role {
 };
 
 static struct role roles[NROLES];
-static bool loose_messages; /* -l */
+static bool loose_messages;   /* -l */
+static bool windows_messages; /* -w */
 static char port_text[16];
 static double step_timeout = 30.0;
 /* -q: print only what the programs print (the demo), not how they ended. */
@@ -325,6 +331,21 @@ static const struct code_name gai_names[] = {
     {"EAI_SERVICE", EAI_SERVICE},
 };
 
+/* The same names in Winsock's numbers, as Python on Windows reports them
+   (a would-block connect is WSAEWOULDBLOCK there; a write after shutdown
+   WSAESHUTDOWN). */
+static const struct code_name winsock_errno_names[] = {
+    {"EAGAIN", 10035},      {"ECONNREFUSED", 10061}, {"ECONNRESET", 10054},
+    {"EPIPE", 10058},       {"ENOTCONN", 10057},     {"EADDRINUSE", 10048},
+    {"EINPROGRESS", 10035}, {"ETIMEDOUT", 10060},
+};
+static const struct code_name winsock_gai_names[] = {
+    {"EAI_ADDRFAMILY", 11001},
+    {"EAI_NONAME", 11001},
+    {"EAI_FAMILY", 10047},
+    {"EAI_SERVICE", 10109},
+};
+
 static int code_of(const struct code_name *names, size_t n, const char *name,
                    size_t len)
 {
@@ -371,12 +392,33 @@ static void make_pattern(const char *text, struct pattern *p)
     size_t len = (size_t)((bar ? bar : close) - name);
     if (ncodes == MAX_HEADS)
       die("too many names in one {...}");
-    codes[ncodes++] =
-        gai ? code_of(gai_names, sizeof gai_names / sizeof *gai_names, name,
-                      len)
-            : code_of(errno_names, sizeof errno_names / sizeof *errno_names,
-                      name, len);
+    if (windows_messages)
+      codes[ncodes++] =
+          gai ? code_of(winsock_gai_names,
+                        sizeof winsock_gai_names / sizeof *winsock_gai_names,
+                        name, len)
+              : code_of(winsock_errno_names,
+                        sizeof winsock_errno_names /
+                            sizeof *winsock_errno_names,
+                        name, len);
+    else
+      codes[ncodes++] =
+          gai ? code_of(gai_names, sizeof gai_names / sizeof *gai_names, name,
+                        len)
+              : code_of(errno_names, sizeof errno_names / sizeof *errno_names,
+                        name, len);
     name += len + 1;
+  }
+  if (ncodes == 0)
+    die("an empty {...} in an expect");
+  if (windows_messages) {
+    /* Any of the codes: the first (a scenario lists alternatives of one
+       C library's; Winsock has one code for them). */
+    p->wild = true;
+    snprintf(p->heads[0], sizeof p->heads[0], "%.*s[%s %d] ", before, text,
+             gai ? "Errno" : "WinError", codes[0]);
+    snprintf(p->tail, sizeof p->tail, "%s", close + 1);
+    return;
   }
   if (!loose_messages) {
     for (int i = 0; i < ncodes; i++)
@@ -614,9 +656,10 @@ static void run_step(char *line)
 
 static void usage(void)
 {
-  fprintf(stderr, "usage: run_pair [-l] [-q] [-o DIR] [-t SECONDS] SCENARIO -- "
-                  "SERVER... [-- CLIENT...]\n"
-                  "       run_pair -e ERRNO | -g EAI_CODE\n");
+  fprintf(stderr,
+          "usage: run_pair [-l] [-w] [-q] [-o DIR] [-t SECONDS] SCENARIO -- "
+          "SERVER... [-- CLIENT...]\n"
+          "       run_pair -e ERRNO | -g EAI_CODE\n");
   exit(2);
 }
 
@@ -639,6 +682,8 @@ int main(int argc, char **argv)
       step_timeout = atof(argv[++i]);
     else if (strcmp(argv[i], "-l") == 0)
       loose_messages = true;
+    else if (strcmp(argv[i], "-w") == 0)
+      windows_messages = true;
     else if (strcmp(argv[i], "-q") == 0)
       quiet = true;
     else

@@ -10,7 +10,9 @@
 #include "fuzz.h"
 
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include <netsock/netsock.h>
 
@@ -18,7 +20,7 @@ static void round_trip(const ns_addr *a)
 {
   int family = ns_addr_family(a);
   FUZZ_CHECK(family == AF_INET || family == AF_INET6 || family == AF_UNIX);
-  FUZZ_CHECK(a->len > 0 && a->len <= sizeof a->u);
+  FUZZ_CHECK(a->len > 0 && (size_t)a->len <= sizeof a->u);
   char text[NS_ADDR_STRLEN];
   FUZZ_CHECK(ns_addr_format(a, text, sizeof text) == NS_OK);
   fuzz_check_format_sizes(a, text, ns_addr_format);

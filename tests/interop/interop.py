@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Interop test driver: a tutorial's C program against its Python original.
 
-    interop.py [--other-libc] RUN_PAIR SCENARIO WORKDIR MIX
+    interop.py [--other-libc] [--emulator=PROGRAM] RUN_PAIR SCENARIO WORKDIR MIX
                [--server C_PROGRAM PY_SCRIPT] [--client C_PROGRAM PY_SCRIPT]
 
 MIX is "c_server" (the C server with the Python client), "c_client" (the
@@ -21,6 +21,10 @@ each side's own and are compared as "[Errno N] <strerror>": the errno
 still must match. Resolver errors become "[Errno <gai>] <gai_strerror>",
 as EAI_ numbers are each C library's own too (musl has no EAI_ADDRFAMILY
 answer, for one). The scenario's expects are played with run_pair -l.
+
+With --emulator=PROGRAM the C programs run through PROGRAM (wine, for a
+Windows build: the Python programs run on the Linux side of the same
+loopback).
 
 A server given as "--server - 'PYTHON ARGS'" has no C version (example 13
 talks to python3 -m http.server): it runs in both plays, with those
@@ -115,6 +119,10 @@ def main(argv):
     if other_libc:
         argv = argv[:1] + argv[2:]
         LOOSE.append('-l')
+    emulator = []
+    if len(argv) > 1 and argv[1].startswith('--emulator='):
+        emulator = [argv[1][len('--emulator='):]]
+        argv = argv[:1] + argv[2:]
     if len(argv) < 5:
         sys.exit(__doc__)
     runner, scenario, workdir, mix = argv[1:5]
@@ -134,7 +142,7 @@ def main(argv):
         c_program, script = progs[role]
         if c_program == '-':
             return python + shlex.split(script)
-        return [c_program] if lang == 'c' else python + [script]
+        return emulator + [c_program] if lang == 'c' else python + [script]
 
     langs = {'c_server': ('c', 'py'), 'c_client': ('py', 'c'),
              'c': ('py', 'c')}
