@@ -7,9 +7,13 @@
 #   musl               musl libc, with musl-gcc
 #   i386               32-bit x86, with gcc -m32
 #   strerror-fallback  glibc's messages through strerror_r (glibc < 2.32)
-#   windows-headers    the public headers with mingw-w64 (no backend yet)
-# Installs the toolchains, and builds cmocka for musl and i386 from
-# Debian's source package into build-deps/ (Debian ships no such cmocka).
+#   windows-headers    the public headers with mingw-w64, as C and C++, in
+#                      every include order
+#   windows            the library, its tests and examples for Windows
+#                      (mingw-w64), run under wine (.ci/windows.sh)
+# Installs the toolchains, and builds cmocka for musl, i386 and mingw-w64
+# from Debian's source package into build-deps/ (Debian ships no such
+# cmocka).
 # Prints what each stage took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +43,9 @@ musl_kernel_headers
 for p in posix musl i386 strerror-fallback; do
   stage "${p}" cmake --workflow --preset "${p}"
 done
-# Windows: no backend yet; the public headers and the error tables.
+# Windows: the public headers and the error tables, then the backend with
+# its tests and examples under wine.
 stage windows-headers .ci/windows-headers.sh
+stage windows .ci/windows.sh
 
 stage_summary "platform stages"

@@ -25,6 +25,9 @@ netsock_add_test(resolve LABELS loopback SOURCES hosts_sandbox.c)
 netsock_add_test(create LABELS loopback ipv6 SOURCES hosts_sandbox.c)
 netsock_add_test(handle LABELS loopback)
 netsock_add_test(recvflags LABELS loopback)
+# What the Winsock backend does its own way: datagram batches, sendfile's
+# copy, the calls Windows lacks.
+netsock_add_test(winsock LABELS loopback)
 
 # Windows errors as Python on Windows classifies and prints them: the same
 # white-box test as on POSIX systems, here on the platform they belong to.

@@ -479,7 +479,7 @@ ns_err ns_inet_pton(int family, const char *text, void *buf, size_t size)
   struct in6_addr packed; /* room for either family */
   int rc = inet_pton(family, text, &packed);
   if (rc < 0)
-    return ns__fail_errno("inet_pton", errno);
+    return ns__fail_sock("inet_pton");
   if (rc == 0)
     return ns__fail_msg(NS_ERR_OS, "inet_pton",
                         "illegal IP address string passed to inet_pton");

@@ -115,6 +115,8 @@ ns_err ns_fromfd(ns_socket **out, ns_os_socket fd)
   if (!out)
     return ns__fail_null("fromfd", "fromfd(): out is NULL");
   *out = NULL;
+  if (fd == INVALID_SOCKET) /* -1, as Python on Windows checks it */
+    return ns__fail_msg(NS_ERR_VALUE, "fromfd", "negative file descriptor");
   ns_err err = ns__net_init("fromfd");
   if (err)
     return err;
@@ -128,6 +130,14 @@ ns_err ns_fromfd(ns_socket **out, ns_os_socket fd)
   err = ns__set_nonblocking(fd, ns__timeout_nonblocking(timeout), "fromfd");
   if (err)
     return err;
+  /* Winsock timers other code left would cut blocking calls short, and
+     leave the socket undefined when they fire: clear them. */
+  DWORD none = 0;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, (const char *)&none,
+                 sizeof none) != 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, (const char *)&none,
+                 sizeof none) != 0)
+    return ns__fail_sock("fromfd");
   return ns__socket_wrap(out, fd, info.iAddressFamily, info.iSocketType,
                          info.iProtocol, timeout, "fromfd");
 }

@@ -16,6 +16,8 @@ static ns_err io_args_check(const ns_socket *s, const void *buf, size_t len,
     return ns__fail_handle(op);
   if (!buf && len)
     return ns__fail_null(op, "buffer is NULL with a non-zero length");
+  if (len > SSIZE_MAX)
+    return ns__fail_msg(NS_ERR_OVERFLOW, op, "length exceeds SSIZE_MAX");
   return NS_OK;
 }
 
