@@ -415,6 +415,53 @@ static void test_handle__inheritable_errors(void **state)
   assert_ns_err(ns_close(s), NS_ERR_OS);
 }
 
+/* ---- share / fromshare ----------------------------------------------------
+ */
+
+static void test_handle__share(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv, *shared;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  unsigned char data[NS_SHARE_SIZE];
+  size_t len = 99;
+#ifdef _WIN32
+  /* Shared with this very process, as a test can: the bytes give a
+     second handle on the same connection. */
+  assert_ns_err(ns_share(c, GetCurrentProcessId(), data, 8, &len),
+                NS_ERR_OVERFLOW);
+  assert_int_equal(len, 0);
+  assert_ns_ok(ns_share(c, GetCurrentProcessId(), data, sizeof data, &len));
+  assert_true(len > 0 && len <= NS_SHARE_SIZE);
+  assert_ns_err(ns_fromshare(&shared, data, len - 1), NS_ERR_VALUE);
+  assert_last_message("wrong size");
+  assert_null(shared);
+  assert_ns_ok(ns_fromshare(&shared, data, len));
+  assert_int_equal(ns_family(shared), AF_INET);
+  assert_int_equal(ns_socktype(shared), SOCK_STREAM);
+  assert_ns_ok(ns_sendall(shared, "via share", 9, 0, NULL));
+  char buf[16];
+  size_t n;
+  assert_ns_ok(ns_recv(srv, buf, sizeof buf, 0, &n));
+  assert_int_equal(n, 9);
+  assert_memory_equal(buf, "via share", 9);
+  assert_ns_ok(ns_close(shared));
+#else
+  /* POSIX systems pass descriptors instead (ns_send_fds). */
+  assert_ns_err(ns_share(c, 1, data, sizeof data, &len), NS_ERR_OS);
+  assert_last_os_error(ENOSYS);
+  assert_int_equal(len, 0);
+  shared = (ns_socket *)&shared;
+  assert_ns_err(ns_fromshare(&shared, data, sizeof data), NS_ERR_OS);
+  assert_last_os_error(ENOSYS);
+  assert_null(shared);
+#endif
+  assert_ns_err(ns_share(NULL, 1, data, sizeof data, &len), NS_ERR_OS);
+  assert_last_os_error(EBADF);
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(srv));
+}
+
 /* ---- makefile ------------------------------------------------------------ */
 
 #ifdef _WIN32
@@ -624,6 +671,7 @@ int main(void)
       NS_TEST(test_handle__fromfd_errors),
       NS_TEST(test_handle__dup),
       NS_TEST(test_handle__dup_errors),
+      NS_TEST(test_handle__share),
       NS_TEST(test_handle__detach),
       NS_TEST(test_handle__detach_null),
       NS_TEST(test_handle__inheritable),

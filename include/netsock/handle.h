@@ -86,6 +86,52 @@ NS_EXTERN ns_err ns_fromfd(ns_socket **out, ns_os_socket fd);
 NS_EXTERN ns_err ns_dup(ns_socket *s, ns_socket **out);
 
 /**
+ * The bytes ns_share() writes at most: a WSAPROTOCOL_INFOW on Windows
+ * (628 bytes on 64-bit Windows), with room to spare.
+ */
+#define NS_SHARE_SIZE 1024
+
+/**
+ * Give a socket to another process (Windows): the bytes that process
+ * passes to ns_fromshare() to get its own handle on the same socket.
+ *
+ * Send the bytes to the other process by any means (a pipe, a file, a
+ * socket); each share is for one process, and the socket must stay open
+ * here until that process has called ns_fromshare(). POSIX systems pass
+ * descriptors with ns_send_fds() instead: there this call fails with
+ * ENOSYS, as Python has no socket.share() there.
+ *
+ * @param s the socket.
+ * @param pid the process id of the process that will call ns_fromshare().
+ * @param[out] buf where the bytes go; NS_SHARE_SIZE bytes are enough.
+ * @param size the size of `buf`.
+ * @param[out] len_out how many bytes were written.
+ * @return NS_OK; NS_ERR_OS (EBADF for a NULL handle; Winsock's error,
+ *         such as [WinError 10022] for an unknown process; ENOSYS on POSIX
+ *         systems); NS_ERR_OVERFLOW when `size` is too small; NS_ERR_VALUE
+ *         when `buf` or `len_out` is NULL.
+ * Python: `s.share(process_id)` (Windows)
+ * @since 1.1
+ */
+NS_EXTERN ns_err ns_share(ns_socket *s, unsigned long pid, void *buf,
+                          size_t size, size_t *len_out);
+
+/**
+ * A handle on a socket another process shared with ns_share(), with the
+ * family, type and protocol the bytes name and the default timeout.
+ *
+ * @param[out] out the new handle; NULL on failure.
+ * @param data the bytes ns_share() wrote.
+ * @param len their length.
+ * @return NS_OK; NS_ERR_VALUE when the bytes are not ns_share()'s (the
+ *         wrong length) or `out` or `data` is NULL; NS_ERR_OS (Winsock's
+ *         error; ENOSYS on POSIX systems); NS_ERR_MEMORY.
+ * Python: `socket.fromshare(data)` (Windows)
+ * @since 1.1
+ */
+NS_EXTERN ns_err ns_fromshare(ns_socket **out, const void *data, size_t len);
+
+/**
  * Free the handle without closing its descriptor, and return the
  * descriptor, which the caller now owns.
  *

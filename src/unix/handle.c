@@ -173,3 +173,22 @@ ns_err ns_set_inheritable(ns_socket *s, bool inheritable)
     return ns__fail_errno("set_inheritable", errno);
   return NS_OK;
 }
+
+/* Sockets are shared between processes by passing descriptors
+   (ns_send_fds); Python has no socket.share() on POSIX systems. */
+ns_err ns_share(ns_socket *s, unsigned long pid, void *buf, size_t size,
+                size_t *len_out)
+{
+  (void)pid, (void)buf, (void)size;
+  if (len_out)
+    *len_out = 0;
+  return s ? ns__fail_errno("share", ENOSYS) : ns__fail_handle("share");
+}
+
+ns_err ns_fromshare(ns_socket **out, const void *data, size_t len)
+{
+  (void)data, (void)len;
+  if (out)
+    *out = NULL;
+  return ns__fail_errno("fromshare", ENOSYS);
+}

@@ -2,7 +2,8 @@
 /*
  * Handle utilities on Winsock: socketpair (emulated over loopback TCP, as
  * CPython does on Windows), fromfd, dup (WSADuplicateSocket into this
- * process), detach and inheritance (the handle's HANDLE_FLAG_INHERIT).
+ * process), share and fromshare (into another), detach and inheritance
+ * (the handle's HANDLE_FLAG_INHERIT).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,14 @@ ns_err ns_fromfd(ns_socket **out, ns_os_socket fd)
                          info.iProtocol, timeout, "fromfd");
 }
 
+/* A socket from what WSADuplicateSocketW wrote (for this process or
+   another), not inherited by child processes. */
+static SOCKET socket_from_info(WSAPROTOCOL_INFOW *info)
+{
+  return WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+                    info, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+}
+
 ns_err ns_dup(ns_socket *s, ns_socket **out)
 {
   if (!s)
@@ -152,9 +161,7 @@ ns_err ns_dup(ns_socket *s, ns_socket **out)
   WSAPROTOCOL_INFOW info;
   if (WSADuplicateSocketW(s->fd, GetCurrentProcessId(), &info) != 0)
     return ns__fail_sock("dup");
-  SOCKET fd =
-      WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
-                 &info, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  SOCKET fd = socket_from_info(&info);
   if (fd == INVALID_SOCKET)
     return ns__fail_sock("dup");
   /* The copy shares the socket, and so its blocking mode. */
@@ -194,4 +201,52 @@ ns_err ns_set_inheritable(ns_socket *s, bool inheritable)
                             inheritable ? HANDLE_FLAG_INHERIT : 0))
     return ns__fail_winerror("set_inheritable", (int)GetLastError());
   return NS_OK;
+}
+
+ns_err ns_share(ns_socket *s, unsigned long pid, void *buf, size_t size,
+                size_t *len_out)
+{
+  if (len_out)
+    *len_out = 0;
+  if (!s)
+    return ns__fail_handle("share");
+  if (!buf || !len_out)
+    return ns__fail_null("share", "share(): buf or len_out is NULL");
+  WSAPROTOCOL_INFOW info;
+  if (size < sizeof info)
+    return ns__fail_fmt(NS_ERR_OVERFLOW, "share",
+                        "buffer too small: the result needs %zu bytes",
+                        sizeof info);
+  if (WSADuplicateSocketW(s->fd, (DWORD)pid, &info) != 0)
+    return ns__fail_sock("share");
+  memcpy(buf, &info, sizeof info);
+  *len_out = sizeof info;
+  return NS_OK;
+}
+
+ns_err ns_fromshare(ns_socket **out, const void *data, size_t len)
+{
+  if (!out)
+    return ns__fail_null("fromshare", "fromshare(): out is NULL");
+  *out = NULL;
+  if (!data)
+    return ns__fail_null("fromshare", "fromshare(): data is NULL");
+  WSAPROTOCOL_INFOW info;
+  if (len != sizeof info) /* Python's check and message */
+    return ns__fail_msg(NS_ERR_VALUE, "fromshare", "wrong size");
+  ns_err err = ns__net_init("fromshare");
+  if (err)
+    return err;
+  memcpy(&info, data, sizeof info);
+  SOCKET fd = socket_from_info(&info);
+  if (fd == INVALID_SOCKET)
+    return ns__fail_sock("fromshare");
+  int64_t timeout = ns__default_timeout_ns();
+  err = ns__set_nonblocking(fd, ns__timeout_nonblocking(timeout), "fromshare");
+  if (err) {
+    closesocket(fd);
+    return err;
+  }
+  return ns__socket_wrap(out, fd, info.iAddressFamily, info.iSocketType,
+                         info.iProtocol, timeout, "fromshare");
 }
