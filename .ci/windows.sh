@@ -11,7 +11,10 @@
 #      the first test inherits ctest's output pipe, so ctest waits for it
 #      (each test then takes seconds, or ctest hangs);
 #   4. configures, builds and tests the `windows` preset;
-#   5. stops the wineserver.
+#   5. installs the library (as a DLL, and as a static library) and builds
+#      a consumer of each with find_package (C, C++) and pkg-config, run
+#      under wine;
+#   6. stops the wineserver.
 # Prints what it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,6 +76,53 @@ if x86_64-w64-mingw32-objdump -p "${dll}" |
 fi
 rc=0
 ctest --preset windows || rc=$?
+
+# A mingw-w64 program that uses the installed library the three ways a
+# user would: find_package (C and C++) and pkg-config against the DLL,
+# and find_package against the static library (NS_STATIC from the
+# package). Each program runs under wine.
+toolchain=$PWD/cmake/toolchains/mingw-w64-x86_64.cmake
+consumer() { # <name> <stage> <extra cmake args...>
+  local name=$1 stage=$2
+  shift 2
+  local b=${build}/consumer-${name}
+  rm -rf "${b}"
+  cmake -S tests/consumer/project -B "${b}" -DCMAKE_TOOLCHAIN_FILE="${toolchain}" \
+    -DCMAKE_FIND_ROOT_PATH="${stage}" -DNETSOCK_CONSUMER_MODE=find_package "$@" \
+    >"${b}.log" 2>&1 && cmake --build "${b}" >>"${b}.log" 2>&1 || {
+    cat "${b}.log"
+    return 1
+  }
+  cp "${stage}"/bin/*.dll "${b}/" 2>/dev/null || true
+  wine "${b}/consumer.exe" </dev/null
+}
+t_consumers=$(date +%s)
+stage_dll=${build}/stage
+stage_static=${build}/stage-static
+rm -rf "${stage_dll}" "${stage_static}"
+cmake --install "${build}" --prefix "${stage_dll}" >/dev/null
+cmake -S . -B "${build}/static" -DCMAKE_TOOLCHAIN_FILE="${toolchain}" \
+  -DBUILD_SHARED_LIBS=OFF -DNETSOCK_TLS=OFF -DNETSOCK_BUILD_TESTS=OFF \
+  -DNETSOCK_BUILD_EXAMPLES=OFF -DNETSOCK_BUILD_BENCH=OFF >/dev/null
+cmake --build "${build}/static" -j2 >/dev/null
+cmake --install "${build}/static" --prefix "${stage_static}" >/dev/null
+consumers=0
+consumer dll-c "${stage_dll}" && consumers=$((consumers + 1)) || rc=1
+consumer dll-cxx "${stage_dll}" -DNETSOCK_CONSUMER_LANG=CXX &&
+  consumers=$((consumers + 1)) || rc=1
+consumer static-c "${stage_static}" && consumers=$((consumers + 1)) || rc=1
+# pkg-config, as a Makefile project would call it.
+pc_exe=${build}/consumer-pkgconfig.exe
+# shellcheck disable=SC2046 # pkg-config's words are the flags
+if x86_64-w64-mingw32-gcc tests/consumer/project/main.c -o "${pc_exe}" \
+  $(PKG_CONFIG_LIBDIR="${stage_dll}/lib/pkgconfig" PKG_CONFIG_PATH= \
+    pkg-config --define-prefix --cflags --libs netsock) &&
+  cp "${stage_dll}"/bin/*.dll "${build}/" && wine "${pc_exe}" </dev/null; then
+  consumers=$((consumers + 1))
+else
+  rc=1
+fi
+echo "== consumers: ${consumers} of 4 built and ran under wine ($(($(date +%s) - t_consumers)) s)"
 
 stop_wine
 echo "== windows: $(($(date +%s) - t0)) s"
