@@ -19,11 +19,7 @@
 
 /* iconv(3) converts between encodings; Windows has none, and converts
    through UTF-16 with its code pages instead (936 is GBK). */
-#ifdef _WIN32
-#include <windows.h>
-#else
-#include <iconv.h>
-#endif
+#include "recode.h"
 
 /* Where Python would raise an exception: print what its traceback's last
    line says (ns_error_print), after the name of the operation that
@@ -45,52 +41,6 @@ static const char *tuple(const ns_addr *addr, char *buf, size_t size)
   return buf;
 }
 
-/* Convert `len` bytes of text from one encoding to another: Python's
-   .encode(to) when `from` is "UTF-8", .decode(from) when `to` is. */
-static size_t recode(const char *to, const char *from, const char *in,
-                     size_t len, char *out, size_t size)
-{
-#ifdef _WIN32
-  UINT cp_to = strcmp(to, "UTF-8") == 0 ? CP_UTF8
-               : strcmp(to, "GBK") == 0 ? 936
-                                        : 0;
-  UINT cp_from = strcmp(from, "UTF-8") == 0 ? CP_UTF8
-                 : strcmp(from, "GBK") == 0 ? 936
-                                            : 0;
-  if (cp_to == 0 || cp_from == 0) {
-    fprintf(stderr, "LookupError: unknown encoding: %s\n",
-            strcmp(to, "UTF-8") == 0 ? from : to);
-    exit(EXIT_FAILURE);
-  }
-  wchar_t wide[4096];
-  int wn = len == 0 ? 0
-                    : MultiByteToWideChar(cp_from, MB_ERR_INVALID_CHARS, in,
-                                          (int)len, wide, 4096);
-  int n = wn == 0 ? 0
-                  : WideCharToMultiByte(cp_to, 0, wide, wn, out, (int)size,
-                                        NULL, NULL);
-  if (len != 0 && n == 0) {
-    fprintf(stderr, "UnicodeError: cannot convert %s to %s\n", from, to);
-    exit(EXIT_FAILURE);
-  }
-  return (size_t)n;
-#else
-  iconv_t cd = iconv_open(to, from);
-  if (cd == (iconv_t)-1) {
-    fprintf(stderr, "LookupError: unknown encoding: %s\n",
-            strcmp(to, "UTF-8") == 0 ? from : to);
-    exit(EXIT_FAILURE);
-  }
-  char *inp = (char *)in, *outp = out;
-  size_t in_left = len, out_left = size;
-  if (iconv(cd, &inp, &in_left, &outp, &out_left) == (size_t)-1) {
-    fprintf(stderr, "UnicodeError: cannot convert %s to %s\n", from, to);
-    exit(EXIT_FAILURE);
-  }
-  iconv_close(cd);
-  return size - out_left;
-#endif
-}
 
 int main(int argc, char **argv)
 {
