@@ -41,7 +41,6 @@ static const char *tuple(const ns_addr *addr, char *buf, size_t size)
   return buf;
 }
 
-
 int main(int argc, char **argv)
 {
   const char *host = argc > 1 ? argv[1] : "127.0.0.1";
