@@ -1128,6 +1128,12 @@ static long pure_calls(void)
   API(ns_inet_pton)(AF_INET6, "::1", packed, sizeof packed);
   API(ns_inet_ntop)(AF_INET6, packed, 16, text, sizeof text);
   API(ns_fileno)(s);
+  /* Windows' socket sharing: ENOSYS here, with no call made. */
+  unsigned char share[NS_SHARE_SIZE];
+  size_t share_len;
+  ns_socket *shared;
+  API(ns_share)(s, 1, share, sizeof share, &share_len);
+  API(ns_fromshare)(&shared, share, sizeof share);
   API(ns_family)(s);
   API(ns_socktype)(s);
   API(ns_proto)(s);
