@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The narrow interface between the platform-neutral core (core/) and a
- * platform backend (unix/ today). Each backend implements every call
- * here; the core never names a platform, it asks ns_config.h's feature
- * macros. Hot-path calls a backend makes inline live in its own os.h.
+ * platform backend (unix/ for POSIX systems, win/ for Winsock). Each
+ * backend implements every call here; the core never names a platform, it
+ * asks ns_config.h's feature macros. Hot-path calls a backend makes inline
+ * live in its own os.h.
  */
 #ifndef NETSOCK_PLATFORM_H
 #define NETSOCK_PLATFORM_H
