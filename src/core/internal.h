@@ -222,6 +222,12 @@ ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
 const ns_addrinfo *ns__lookup_list(const ns__lookup *l);
 void ns__lookup_release(ns__lookup *l);
 
+/* ---- sendfile.c ---------------------------------------------------------- */
+
+/* sendfile's checks before it touches the file: the socket, the offset,
+   and a socket that is not non-blocking (Python's ValueErrors). */
+ns_err ns__sendfile_check(const ns_socket *s, int64_t offset, const char *op);
+
 /* ---- timeout.c ----------------------------------------------------------- */
 
 /* The deadline of one call: 0 when the socket has no timeout. */

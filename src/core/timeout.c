@@ -80,3 +80,17 @@ double ns_getdefaulttimeout(void)
 {
   return timeout_to_seconds(ns__default_timeout_ns());
 }
+
+#if !NS_TIMEOUT_KERNEL_TIMERS
+/* The engines that wait, then call (POSIX poll, Winsock select) keep
+   nothing in the kernel: going on is only a check of the deadline. */
+ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
+                         const char *op)
+{
+  (void)s;
+  (void)which;
+  if (dl->at_ns && ns__now_ns() >= dl->at_ns)
+    return ns__fail_timeout(op);
+  return NS_OK;
+}
+#endif

@@ -192,15 +192,9 @@ ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
   size_t sent = 0;
   if (sent_out)
     *sent_out = 0;
-  if (!s)
-    return ns__fail_handle(op);
-  if (offset < 0)
-    return ns__fail_fmt(NS_ERR_VALUE, op,
-                        "offset must be a positive integer (got %lld)",
-                        (long long)offset);
-  if (s->timeout_ns == 0)
-    return ns__fail_msg(NS_ERR_VALUE, op,
-                        "non-blocking sockets are not supported");
+  ns_err err = ns__sendfile_check(s, offset, op);
+  if (err)
+    return err;
   struct stat st;
   if (fstat(fd, &st) != 0)
     return ns__fail_errno(op, errno);
@@ -209,7 +203,7 @@ ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
     return ns__fail_errno(op, ESPIPE);
 
   ns__deadline dl;
-  ns_err err = ns__call_begin(s, &dl, SO_SNDTIMEO, op);
+  err = ns__call_begin(s, &dl, SO_SNDTIMEO, op);
   if (err)
     return err;
   bool gave_up = true;

@@ -38,16 +38,6 @@ ns_err ns__call_retry(ns_socket *s, ns__deadline *dl, int which, int flags,
   return ns__fail_errno(op, err);
 }
 
-ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
-                         const char *op)
-{
-  (void)s;
-  (void)which;
-  if (dl->at_ns && ns__now_ns() >= dl->at_ns)
-    return ns__fail_timeout(op);
-  return NS_OK;
-}
-
 ns_err ns__timeout_apply(ns_socket *s, int64_t t, const char *op)
 {
   bool was_nonblocking = ns__timeout_nonblocking(s->timeout_ns);

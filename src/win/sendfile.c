@@ -21,21 +21,14 @@ ns_err ns_sendfile(ns_socket *s, int fd, int64_t offset, size_t count,
   size_t sent = 0;
   if (sent_out)
     *sent_out = 0;
-  if (!s)
-    return ns__fail_handle(op);
-  if (offset < 0)
-    return ns__fail_fmt(NS_ERR_VALUE, op,
-                        "offset must be a positive integer (got %lld)",
-                        (long long)offset);
-  if (s->timeout_ns == 0)
-    return ns__fail_msg(NS_ERR_VALUE, op,
-                        "non-blocking sockets are not supported");
+  ns_err err = ns__sendfile_check(s, offset, op);
+  if (err)
+    return err;
   if (_lseeki64(fd, offset, SEEK_SET) < 0)
     return ns__fail_errno(op, errno);
   char *buf = malloc(CHUNK);
   if (!buf)
     return ns__fail_msg(NS_ERR_MEMORY, op, "out of memory");
-  ns_err err = NS_OK;
   while (!err && (count == 0 || sent < count)) {
     size_t want = count == 0 || count - sent > CHUNK ? CHUNK : count - sent;
     int got = _read(fd, buf, (unsigned)want);

@@ -33,16 +33,6 @@ ns_err ns__call_retry(ns_socket *s, ns__deadline *dl, int which, int flags,
   return ns__fail_winerror(op, err);
 }
 
-ns_err ns__call_continue(ns_socket *s, ns__deadline *dl, int which,
-                         const char *op)
-{
-  (void)s;
-  (void)which;
-  if (dl->at_ns && ns__now_ns() >= dl->at_ns)
-    return ns__fail_timeout(op);
-  return NS_OK;
-}
-
 ns_err ns__set_nonblocking(ns_os_socket fd, bool on, const char *op)
 {
   u_long arg = on;
