@@ -222,6 +222,13 @@ ns_err ns__lookup_wait(ns__lookup **out, const char *host, const char *service,
 const ns_addrinfo *ns__lookup_list(const ns__lookup *l);
 void ns__lookup_release(ns__lookup *l);
 
+/* ---- makefile.c ---------------------------------------------------------- */
+
+/* The backend's stream over `s`, for reading, writing or both (the
+   arguments checked): NS_OK with *out set, or the failure recorded as
+   makefile's. */
+ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out);
+
 /* ---- sendfile.c ---------------------------------------------------------- */
 
 /* sendfile's checks before it touches the file: the socket, the offset,

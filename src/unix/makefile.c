@@ -150,23 +150,9 @@ static FILE *open_stream(stream *st, const char *stdio_mode)
 }
 #endif
 
-ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
+ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out)
 {
-  if (!s)
-    return ns__fail_handle("makefile");
-  if (!out)
-    return ns__fail_null("makefile", "makefile(): out is NULL");
-  *out = NULL;
-  if (!mode)
-    mode = "r";
-  if (mode[strspn(mode, "rwb")] != '\0')
-    return ns__fail_fmt(NS_ERR_VALUE, "makefile",
-                        "invalid mode '%s' (only r, w, b allowed)", mode);
-  /* Python: writing if there is a 'w', reading if an 'r' or no 'w'. */
-  bool writing = strchr(mode, 'w') != NULL;
-  bool reading = strchr(mode, 'r') != NULL || !writing;
   const char *stdio_mode = reading && writing ? "r+" : writing ? "w" : "r";
-
   stream *st = malloc(sizeof *st);
   if (!st)
     return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");

@@ -2,12 +2,9 @@
 /*
  * What Winsock lacks: control messages and descriptor passing (sendmsg,
  * recvmsg, SCM_RIGHTS, SCM_CREDENTIALS; Python on Windows has no
- * socket.sendmsg either), and a FILE stream over a socket (the C runtime
- * has no hook for one, like fopencookie or funopen). Each call fails as
- * every call a platform lacks does: OSError ENOSYS, never a link error.
+ * socket.sendmsg either). Each call fails as every call a platform lacks
+ * does: OSError ENOSYS, never a link error.
  */
-#include <string.h>
-
 #include "os.h"
 
 #define NOT_HERE(op) ns__fail_errno((op), ENOSYS)
@@ -137,21 +134,4 @@ ns_err ns_recv_fds(ns_socket *s, void *buf, size_t len, int *fds_out,
   if (nfds_out)
     *nfds_out = 0;
   return NOT_HERE("recv_fds");
-}
-
-ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
-{
-  /* The arguments are checked as everywhere, so that a mistake reads the
-     same on every system; only then does the stream itself fail. */
-  if (!s)
-    return ns__fail_handle("makefile");
-  if (!out)
-    return ns__fail_null("makefile", "makefile(): out is NULL");
-  *out = NULL;
-  if (mode && mode[strspn(mode, "rwb")] != '\0')
-    return ns__fail_fmt(NS_ERR_VALUE, "makefile",
-                        "invalid mode '%s' (only r, w, b allowed)", mode);
-  if (ns__os_check_open(s->fd) != 0)
-    return ns__fail_sock("makefile");
-  return NOT_HERE("makefile");
 }

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * makefile(): the checks and Python's reading of the mode, the same on
+ * every system; the stream itself is the backend's (ns__os_makefile).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
+{
+  if (!s)
+    return ns__fail_handle("makefile");
+  if (!out)
+    return ns__fail_null("makefile", "makefile(): out is NULL");
+  *out = NULL;
+  if (!mode)
+    mode = "r";
+  if (mode[strspn(mode, "rwb")] != '\0')
+    return ns__fail_fmt(NS_ERR_VALUE, "makefile",
+                        "invalid mode '%s' (only r, w, b allowed)", mode);
+  /* Python: writing if there is a 'w', reading if an 'r' or no 'w'. */
+  bool writing = strchr(mode, 'w') != NULL;
+  bool reading = strchr(mode, 'r') != NULL || !writing;
+  return ns__os_makefile(s, reading, writing, out);
+}
