@@ -663,6 +663,43 @@ static void test_handle__makefile_keeps_its_timeout(void **state)
   assert_ns_ok(ns_close(c));
 }
 
+/* One round of streams both ways over a fresh pair, ended by the peer:
+   the writer's stream and socket close, and the reader's stream reads
+   EOF. On Windows that EOF also says both relays are gone: the writer's
+   released its duplicate last, the reader's its pipe. */
+static void stream_round(void)
+{
+  ns_socket *c, *srv;
+  FILE *r, *w;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  assert_ns_ok(ns_settimeout(srv, 10.0)); /* bounds the reads below */
+  assert_ns_ok(ns_makefile(srv, "r", &r));
+  assert_ns_ok(ns_makefile(c, "w", &w));
+  assert_true(fputs("one line\n", w) >= 0);
+  assert_int_equal(fclose(w), 0);
+  assert_ns_ok(ns_close(c));
+  char line[16];
+  assert_non_null(fgets(line, sizeof line, r));
+  assert_string_equal(line, "one line\n");
+  assert_null(fgets(line, sizeof line, r));
+  assert_true(feof(r) && !ferror(r));
+  assert_int_equal(fclose(r), 0);
+  assert_ns_ok(ns_close(srv));
+}
+
+/* Streams release all they hold: after a warm-up round (Windows opens
+   some handles once, for a process's first threads), each round leaves
+   the process's handle count as it found it. */
+static void test_handle__makefile_releases_handles(void **state)
+{
+  (void)state;
+  stream_round();
+  int before = ns_test_handle_count();
+  for (int i = 0; i < 3; i++)
+    stream_round();
+  assert_int_equal(ns_test_handle_count(), before);
+}
+
 /* Write a stream to a peer that is gone: true when the writing fails
    as a broken connection does (EPIPE or ECONNRESET; on Windows, the
    stream's EINVAL). */
@@ -743,6 +780,7 @@ int main(void)
       NS_TEST(test_handle__inheritable_errors),
       NS_TEST(test_handle__makefile),
       NS_TEST(test_handle__makefile_order),
+      NS_TEST(test_handle__makefile_releases_handles),
       NS_TEST(test_handle__makefile_no_sigpipe),
       NS_TEST(test_handle__makefile_keeps_its_timeout),
       NS_TEST(test_handle__makefile_errors),

@@ -228,55 +228,69 @@ static enum relay_end relay_run(relay *r)
   return end;
 }
 
-/* Close the duplicate, its receive cancelled and ended first. */
-static void relay_drop_socket(relay *r)
-{
-  if (r->receiving) {
-    CancelIoEx((HANDLE)relay_socket(r), &r->recv);
-    WaitForSingleObject(r->recv.hEvent, INFINITE);
-    r->receiving = false;
-  }
-  ns_close(r->dup);
-  r->dup = NULL;
-}
-
-/* End what is under way on the pipe: cancelled, then waited for. */
-static void relay_drain_pipe(relay *r)
+/* End the operations still under way: cancelled, then waited for. The
+   stream's own call on its end of the pipe is another handle's, and goes
+   on. */
+static void relay_cancel(relay *r)
 {
   if (r->watching || r->delivering)
     CancelIoEx(r->pipe, NULL);
+  if (r->receiving)
+    CancelIoEx((HANDLE)relay_socket(r), &r->recv);
   if (r->watching)
     WaitForSingleObject(r->watch.hEvent, INFINITE);
   if (r->delivering)
     WaitForSingleObject(r->deliver.hEvent, INFINITE);
+  if (r->receiving)
+    WaitForSingleObject(r->recv.hEvent, INFINITE);
+  r->watching = r->receiving = r->delivering = false;
 }
 
-static void relay_free(relay *r)
+static void relay_close_events(relay *r)
 {
   OVERLAPPED *ovs[] = {&r->watch, &r->recv, &r->deliver, &r->io};
   for (size_t i = 0; i < sizeof ovs / sizeof *ovs; i++)
     if (ovs[i]->hEvent)
       CloseHandle(ovs[i]->hEvent);
-  if (r->pipe != INVALID_HANDLE_VALUE)
-    CloseHandle(r->pipe);
-  if (r->dup)
-    ns_close(r->dup);
-  free(r);
 }
 
+static void relay_close_pipe(relay *r)
+{
+  if (r->pipe != INVALID_HANDLE_VALUE)
+    CloseHandle(r->pipe);
+}
+
+static void relay_close_socket(relay *r)
+{
+  if (r->dup)
+    ns_close(r->dup);
+}
+
+/*
+ * The relay's end. What it holds is released in an order that a program
+ * can rely on: when the stream was closed, the duplicate goes last, so
+ * that once the peer reads EOF (its socket closed too), nothing of the
+ * stream is left; otherwise the pipe goes last, so that once the stream
+ * sees the end, the socket is the program's alone. A failure disconnects
+ * the stream's end, and its calls fail; the peer's EOF only closes ours,
+ * which the stream reads as EOF.
+ */
 static unsigned __stdcall relay_main(void *arg)
 {
   relay *r = arg;
   enum relay_end end = relay_run(r);
-  /* The duplicate goes first, so that once the stream sees the end, the
-     socket is the program's alone. Then a failure disconnects the
-     stream's end, and its calls fail; the peer's EOF only closes ours,
-     which the stream reads as EOF. */
-  relay_drop_socket(r);
-  if (end == RELAY_FAILED)
-    DisconnectNamedPipe(r->pipe);
-  relay_drain_pipe(r);
-  relay_free(r);
+  relay_cancel(r);
+  relay_close_events(r);
+  if (end == RELAY_CLOSED) {
+    relay_close_pipe(r);
+    relay_close_socket(r);
+  } else {
+    relay_close_socket(r);
+    if (end == RELAY_FAILED)
+      DisconnectNamedPipe(r->pipe);
+    relay_close_pipe(r);
+  }
+  free(r);
   return 0;
 }
 
@@ -303,9 +317,18 @@ static HANDLE relay_pipe(relay *r, bool reading, bool writing)
   return CreateFileA(name, access, 0, NULL, OPEN_EXISTING, 0, NULL);
 }
 
+/* Undo what ns__os_makefile made so far. */
+static void relay_unmake(relay *r)
+{
+  relay_close_events(r);
+  relay_close_pipe(r);
+  relay_close_socket(r);
+  free(r);
+}
+
 static ns_err relay_fail(relay *r, int winerror)
 {
-  relay_free(r);
+  relay_unmake(r);
   return ns__fail_winerror("makefile", winerror);
 }
 
@@ -336,7 +359,7 @@ ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out)
   r->timeout_ns = s->timeout_ns;
   if (ns_dup(s, &r->dup) != NS_OK) { /* reported as makefile's, as Python */
     int e = ns_error_last_winerror();
-    relay_free(r);
+    relay_unmake(r);
     return e ? ns__fail_winerror("makefile", e)
              : ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
   }
@@ -349,14 +372,14 @@ ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out)
     return relay_fail(r, (int)GetLastError());
   FILE *f = relay_stream(end, reading, writing);
   if (!f) {
-    relay_free(r);
+    relay_unmake(r);
     return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
   }
   uintptr_t thread = _beginthreadex(NULL, 0, relay_main, r, 0, NULL);
   if (!thread) {
     int e = errno;
     fclose(f);
-    relay_free(r);
+    relay_unmake(r);
     return ns__fail_errno("makefile", e ? e : EAGAIN);
   }
   CloseHandle((HANDLE)thread); /* the relay ends on its own */

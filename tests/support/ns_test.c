@@ -210,7 +210,7 @@ void ns_test_remove_dir(const char *dir)
  * out: Windows and wine open some lazily and keep them, the first name
  * lookup or thread of a process say, which would read as leaks.)
  */
-int ns_test_fd_count(void)
+static int count_handles(bool sockets_only)
 {
   int n = 0, closed_run = 0;
   for (uintptr_t h = 4; closed_run < 256; h += 4) {
@@ -222,10 +222,21 @@ int ns_test_fd_count(void)
     closed_run = 0;
     int type;
     int len = sizeof type;
-    if (getsockopt((SOCKET)h, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0)
+    if (!sockets_only ||
+        getsockopt((SOCKET)h, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0)
       n++;
   }
   return n;
+}
+
+int ns_test_fd_count(void)
+{
+  return count_handles(true);
+}
+
+int ns_test_handle_count(void)
+{
+  return count_handles(false);
 }
 #else
 int ns_test_fd_count(void)
@@ -240,6 +251,11 @@ int ns_test_fd_count(void)
       n++;
   closedir(dir);
   return n - 1; /* the directory's own descriptor */
+}
+
+int ns_test_handle_count(void)
+{
+  return ns_test_fd_count();
 }
 #endif
 

@@ -168,6 +168,12 @@ void ns_test_check_last_either(int err1, int err2, const char *names,
    Windows, of its open sockets (a probe of its handles). */
 int ns_test_fd_count(void);
 
+/* The number of open handles of this process of every kind (Windows:
+   events, pipes, threads' and sockets, by a probe of its handles); on
+   POSIX systems, ns_test_fd_count(). Windows and wine open some handles
+   lazily and keep them: compare counts after a warm-up. */
+int ns_test_handle_count(void);
+
 /*
  * The system's view of a socket, for what the library's API does not say:
  * is it still open, would a program started now inherit it (POSIX: no
