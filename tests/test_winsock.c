@@ -3,8 +3,8 @@
  * What the Winsock backend does its own way, and which the POSIX-only test
  * programs (msg, mmsg, sendfile) cannot show on Windows: datagram batches
  * as a loop of sendto/recvfrom, sendfile as a copy from a C runtime file,
- * and the calls Windows lacks failing with ENOSYS after the same argument
- * checks as everywhere.
+ * makefile's stream relayed through a pipe, and the calls Windows lacks
+ * failing with ENOSYS.
  */
 #include <fcntl.h>
 #include <io.h>
@@ -172,15 +172,69 @@ static void test_winsock__messages_are_missing(void **state)
   char storage[64];
   assert_ns_err(ns_cmsg_buf_init(&b, storage, sizeof storage), NS_ERR_OS);
   assert_last_os_error(ENOSYS);
-  /* makefile checks its arguments as everywhere, then says it cannot. */
-  FILE *f = (FILE *)&f;
-  assert_ns_err(ns_makefile(c, "x", &f), NS_ERR_VALUE);
-  assert_last_message("invalid mode 'x' (only r, w, b allowed)");
-  assert_null(f);
-  assert_ns_err(ns_makefile(c, "rb", &f), NS_ERR_OS);
-  assert_last_os_error(ENOSYS);
   assert_ns_ok(ns_close(c));
   assert_ns_ok(ns_close(srv));
+}
+
+/* ---- makefile's relay ---------------------------------------------------- */
+
+static char relay_out[300000];
+
+static DWORD WINAPI write_all(void *arg)
+{
+  FILE *w = arg;
+  bool ok = fwrite(relay_out, 1, sizeof relay_out, w) == sizeof relay_out &&
+            fclose(w) == 0;
+  return ok ? 0 : 1;
+}
+
+/* The stream is a C runtime descriptor on a pipe, and the relay moves
+   writes larger than its 64 KiB chunks whole and in order. */
+static void test_winsock__makefile_moves_big_writes(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  FILE *w, *r;
+  assert_ns_ok(ns_makefile(c, "wb", &w));
+  assert_ns_ok(ns_makefile(srv, "rb", &r));
+  assert_true(_fileno(w) >= 0);
+  for (size_t i = 0; i < sizeof relay_out; i++)
+    relay_out[i] = (char)(i * 7 + i / 251);
+  HANDLE writer = CreateThread(NULL, 0, write_all, w, 0, NULL);
+  assert_non_null(writer);
+  static char in[sizeof relay_out];
+  assert_int_equal(fread(in, 1, sizeof in, r), sizeof in);
+  assert_memory_equal(in, relay_out, sizeof in);
+  assert_int_equal(WaitForSingleObject(writer, 10000), WAIT_OBJECT_0);
+  DWORD code = 99;
+  assert_true(GetExitCodeThread(writer, &code));
+  assert_int_equal(code, 0);
+  CloseHandle(writer);
+  assert_ns_ok(ns_close(c));
+  assert_int_equal(fgetc(r), EOF); /* the peer's EOF, once it closed */
+  assert_true(feof(r) && !ferror(r));
+  assert_int_equal(fclose(r), 0);
+  assert_ns_ok(ns_close(srv));
+}
+
+/* A "rw" stream is one pipe both ways: the peer's EOF reads as EOF, and
+   ends the writing too. */
+static void test_winsock__makefile_rw_ends_at_eof(void **state)
+{
+  (void)state;
+  ns_socket *c, *srv;
+  ns_test_tcp_pair(AF_INET, &c, &srv);
+  FILE *rw;
+  assert_ns_ok(ns_makefile(c, "rw", &rw));
+  assert_ns_ok(ns_close(srv));
+  assert_int_equal(fgetc(rw), EOF);
+  assert_true(feof(rw));
+  bool failed = fputs("late\n", rw) < 0 || fflush(rw) != 0;
+  assert_true(failed);
+  int closed = fclose(rw);
+  assert_true(closed == 0 || closed == EOF);
+  assert_ns_ok(ns_close(c));
 }
 
 int main(void)
@@ -189,6 +243,8 @@ int main(void)
       NS_TEST(test_winsock__datagram_batches),
       NS_TEST(test_winsock__sendfile_copies),
       NS_TEST(test_winsock__messages_are_missing),
+      NS_TEST(test_winsock__makefile_moves_big_writes),
+      NS_TEST(test_winsock__makefile_rw_ends_at_eof),
   };
   return cmocka_run_group_tests_name("winsock", tests, NULL, NULL);
 }

@@ -196,6 +196,15 @@ NS_EXTERN ns_err ns_set_inheritable(ns_socket *s, bool inheritable);
  * avoid stdio's rules on switching direction. The stream has no
  * descriptor of its own: fileno() on it gives -1; use ns_fileno(s).
  *
+ * Windows, whose C runtime has no hook for such a stream: the stream is
+ * a pipe, and a thread of the library relays its bytes to and from the
+ * socket. A write still returns once sent, but a reading stream reads
+ * ahead (one chunk) from the moment it is made, so read the socket
+ * through its stream only, and its timeout counts from the stream's
+ * birth or its previous chunk. A failure shows as ferror() with errno
+ * EINVAL (the C runtime's word for the pipe's end), a "rw" stream stops
+ * writing at the peer's EOF, and fileno() gives the pipe's descriptor.
+ *
  * @param s the socket.
  * @param mode the mode, or NULL for "r".
  * @param[out] out the stream; NULL on failure. Close it with fclose().
