@@ -13,9 +13,10 @@
  *   what lets the writer's WriteFile return. So after fflush() the bytes
  *   have been sent, and what the program then sends on the socket itself
  *   comes after them, as on POSIX systems.
- * - The relay reads from the socket only once the stream has taken what
- *   it delivered before: it reads ahead by one chunk at most, and that
- *   read's timeout starts when the stream took the previous chunk.
+ * - The relay receives from the socket as soon as the stream is made, and
+ *   again only once the stream has taken what it delivered before: it
+ *   reads ahead by one chunk at most, and a receive's timeout starts then
+ *   (the pipe cannot tell the relay when the stream starts to read).
  * The peer's EOF closes the pipe, and the stream reads EOF. A failure (a
  * timeout, a reset) disconnects the pipe, and the stream's next call
  * fails with ferror() set. fclose() closes the stream's end: the relay
@@ -332,7 +333,8 @@ static ns_err relay_fail(relay *r, int winerror)
   return ns__fail_winerror("makefile", winerror);
 }
 
-/* The stream over the pipe's end: the C runtime takes the handle. */
+/* The stream over the pipe's end: the C runtime takes the handle. NULL
+   with errno (EMFILE: the C runtime's descriptors are all in use). */
 static FILE *relay_stream(HANDLE end, bool reading, bool writing)
 {
   int flags = _O_BINARY | (reading && writing ? _O_RDWR
@@ -372,8 +374,11 @@ ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out)
     return relay_fail(r, (int)GetLastError());
   FILE *f = relay_stream(end, reading, writing);
   if (!f) {
+    int e = errno;
     relay_unmake(r);
-    return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
+    return e == EMFILE
+               ? ns__fail_errno("makefile", EMFILE)
+               : ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
   }
   uintptr_t thread = _beginthreadex(NULL, 0, relay_main, r, 0, NULL);
   if (!thread) {
