@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #ifndef _WIN32
+#include <poll.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #endif
@@ -457,6 +458,49 @@ static void test_poller__closed_in_two_pollers(void **state)
 
 /* ---- timeouts and signals ------------------------------------------------ */
 
+/* Wait, by the system's own call, until out-of-band data has reached
+   `fd` (poll's POLLPRI; on Windows, select's exception set): at most
+   5 s. */
+static void wait_for_urgent_data(ns_os_socket fd)
+{
+#ifdef _WIN32
+  fd_set ex;
+  FD_ZERO(&ex);
+  FD_SET(fd, &ex);
+  struct timeval tv = {5, 0};
+  assert_int_equal(select(0, NULL, NULL, &ex, &tv), 1);
+#else
+  struct pollfd pfd = {fd, POLLPRI, 0};
+  assert_int_equal(poll(&pfd, 1, 5000), 1);
+  assert_true(pfd.revents & POLLPRI);
+#endif
+}
+
+/* Out-of-band data is for whoever asks for it (MSG_OOB): it does not make
+   a socket registered to read ready, as with selectors in Python (poll(2)
+   calls it POLLPRI, never asked for; Windows' select() puts it in the
+   exception set, which is no read readiness either). */
+static void test_poller__urgent_data_is_not_readiness(void **state)
+{
+  ns_poller *p = make_poller(state);
+  ns_socket *c, *s;
+  ns_test_tcp_pair(AF_INET, &c, &s);
+  assert_ns_ok(ns_poller_register(p, s, NS_EVENT_READ, NULL));
+  size_t n;
+  assert_ns_ok(ns_send(c, "!", 1, MSG_OOB, &n));
+  assert_int_equal(n, 1);
+  wait_for_urgent_data(ns_fileno(s));
+  assert_int_equal(wait_count(p, 0), 0);
+  /* Ordinary data after it is. */
+  assert_ns_ok(ns_sendall(c, "r", 1, 0, &n));
+  ns_poller_event ev = wait_one(p, 5.0);
+  assert_ptr_equal(ev.sock, s);
+  assert_int_equal(ev.events, NS_EVENT_READ);
+  assert_ns_ok(ns_poller_close(p));
+  assert_ns_ok(ns_close(c));
+  assert_ns_ok(ns_close(s));
+}
+
 static void test_poller__timeout(void **state)
 {
   ns_poller *p = make_poller(state);
@@ -561,6 +605,7 @@ int main(void)
       BOTH(test_poller__closed_while_registered),
       BOTH(test_poller__closed_handle_whose_file_lives_on),
       BOTH(test_poller__closed_in_two_pollers),
+      BOTH(test_poller__urgent_data_is_not_readiness),
       BOTH(test_poller__timeout),
       BOTH(test_poller__signals),
   };

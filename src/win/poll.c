@@ -60,7 +60,12 @@ int ns__os_poll(struct pollfd *fds, size_t n, int timeout_ms)
       FD_SET(fds[i].fd, &rd);
     if (fds[i].events & POLLOUT)
       FD_SET(fds[i].fd, &wr);
-    FD_SET(fds[i].fd, &ex);
+    /* A failed connect shows in the exception set, so every wait but one
+       only to read watches it (and so a socket in no other set is still
+       checked). A wait to read does not: out-of-band data shows there
+       too, which poll(2) reports as POLLPRI, never asked for here. */
+    if (fds[i].events != POLLIN)
+      FD_SET(fds[i].fd, &ex);
   }
   struct timeval tv;
   if (timeout_ms >= 0) {
@@ -85,7 +90,7 @@ int ns__os_poll(struct pollfd *fds, size_t n, int timeout_ms)
       re |= POLLIN;
     if (FD_ISSET(fds[i].fd, &wr))
       re |= POLLOUT;
-    /* A failed connect, or out-of-band data: the next call says which. */
+    /* A failed connect (or out-of-band data): the next call says which. */
     if (FD_ISSET(fds[i].fd, &ex))
       re |= POLLERR;
     fds[i].revents = re;

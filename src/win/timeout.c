@@ -66,14 +66,18 @@ void ns__forget_kernel_timers(ns_socket *s)
 }
 
 /* One wait of fd for `events` until the deadline (none: at_ns 0). select()
-   counts in microseconds; rounded up, so a wait never ends early. */
+   counts in microseconds; rounded up, so a wait never ends early. A wait
+   to write also watches the exception set, where a failed connect shows;
+   a wait to read does not, as out-of-band data shows there too, and the
+   call tried again would only wait again, until the deadline. */
 static int wait_until(ns_os_socket fd, short events, const ns__deadline *dl)
 {
   fd_set set, ex;
   FD_ZERO(&set);
   FD_ZERO(&ex);
   FD_SET(fd, &set);
-  FD_SET(fd, &ex); /* a failed connect is reported here */
+  if (events != POLLIN)
+    FD_SET(fd, &ex);
   struct timeval tv, *at = NULL;
   if (dl->at_ns) {
     int64_t left = dl->at_ns - ns__now_ns();
@@ -83,7 +87,8 @@ static int wait_until(ns_os_socket fd, short events, const ns__deadline *dl)
     at = &tv;
   }
   return select(0, events == POLLIN ? &set : NULL,
-                events == POLLIN ? NULL : &set, &ex, at);
+                events == POLLIN ? NULL : &set, events == POLLIN ? NULL : &ex,
+                at);
 }
 
 ns_err ns__wait_fd(ns_os_socket fd, short events, const ns__deadline *dl,
