@@ -229,6 +229,10 @@ void ns__lookup_release(ns__lookup *l);
    makefile's. */
 ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out);
 
+/* The stream's own handle on the socket, for every backend: ns_dup(),
+   with an OS failure recorded as makefile's. */
+ns_err ns__makefile_dup(ns_socket *s, ns_socket **out);
+
 /* ---- sendfile.c ---------------------------------------------------------- */
 
 /* sendfile's checks before it touches the file: the socket, the offset,

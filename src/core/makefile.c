@@ -7,6 +7,21 @@
 
 #include "internal.h"
 
+ns_err ns__makefile_dup(ns_socket *s, ns_socket **out)
+{
+  ns_err err = ns_dup(s, out);
+  if (!err)
+    return NS_OK;
+#if NS_WINSOCK
+  int code = ns_error_last_winerror();
+#else
+  int code = ns_error_last_errno();
+#endif
+  /* An OS failure is reported as makefile's, as Python does; any other
+     (out of memory) as it came. */
+  return code ? ns__fail_sock_code("makefile", code) : err;
+}
+
 ns_err ns_makefile(ns_socket *s, const char *mode, FILE **out)
 {
   if (!s)

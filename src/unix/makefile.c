@@ -157,12 +157,10 @@ ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out)
   if (!st)
     return ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
   st->timeout_ns = s->timeout_ns;
-  ns_err err = ns_dup(s, &st->dup);
-  if (err) { /* an OS failure is reported as makefile's, as Python does */
+  ns_err err = ns__makefile_dup(s, &st->dup);
+  if (err) {
     free(st);
-    return ns_error_last_errno()
-               ? ns__fail_errno("makefile", ns_error_last_errno())
-               : err;
+    return err;
   }
   FILE *f = open_stream(st, stdio_mode);
   if (!f) {

@@ -359,11 +359,10 @@ ns_err ns__os_makefile(ns_socket *s, bool reading, bool writing, FILE **out)
   r->pipe = INVALID_HANDLE_VALUE;
   r->reading = reading;
   r->timeout_ns = s->timeout_ns;
-  if (ns_dup(s, &r->dup) != NS_OK) { /* reported as makefile's, as Python */
-    int e = ns_error_last_winerror();
+  ns_err err = ns__makefile_dup(s, &r->dup);
+  if (err) {
     relay_unmake(r);
-    return e ? ns__fail_winerror("makefile", e)
-             : ns__fail_msg(NS_ERR_MEMORY, "makefile", "out of memory");
+    return err;
   }
   OVERLAPPED *ovs[] = {&r->watch, &r->recv, &r->deliver, &r->io};
   for (size_t i = 0; i < sizeof ovs / sizeof *ovs; i++)
